@@ -1,0 +1,183 @@
+"""``reconciler apply``: plan, confirm, apply, verify; or apply a plan saved by ``plan --out``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from reconciler import exitcodes
+from reconciler.cli.options import api_options, collect, connection, format_option
+from reconciler.cli.plan import render
+from reconciler.errors import ConfigError
+from reconciler.executor import ApplyReport, Executor, Result
+from reconciler.journal import Journal
+from reconciler.plan import Plan
+from reconciler.planner import Target, build_plan
+from reconciler.providers.base import PlanOptions
+from reconciler.render.plan_json import plan_from_data
+from reconciler.render.report import (
+    render_report_json,
+    render_report_markdown,
+    render_report_text,
+)
+from reconciler.safety import Rails, check
+from reconciler.saved_plan import reconcile
+from reconciler.workspace import load_workspace
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (needed without a TTY).")
+@format_option
+@click.option(
+    "--journal",
+    "journal_path",
+    type=click.Path(dir_okay=False),
+    help="Journal file (JSON lines) [default: .reconciler/journal/apply-*.jsonl].",
+)
+@click.option("--force", is_flag=True, help="Apply even when a safety rail refuses.")
+@click.option(
+    "--max-change-percent",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0, 100),
+    help="Safety rail: refuse when more than this share of managed integrations "
+    "(at least 10) would change.",
+)
+@click.option(
+    "--max-disables",
+    default=5,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Safety rail: refuse when more integrations than this would be disabled.",
+)
+@click.option(
+    "--rotate-credentials",
+    "rotate",
+    multiple=True,
+    metavar="NAME|all",
+    help="Send credentials again for this integration (repeatable), or 'all'.",
+)
+@api_options
+def apply(
+    paths: tuple[str, ...],
+    auto_approve: bool,
+    output_format: str,
+    journal_path: str | None,
+    force: bool,
+    max_change_percent: float,
+    max_disables: int,
+    rotate: tuple[str, ...],
+    **kwargs: Any,
+) -> int:
+    """Apply the YAML to the account, verifying every change by reading it back.
+
+    PATHS are YAML files/directories, or one plan file saved by 'plan --out'.
+
+    \b
+    Examples:
+      reconciler apply integrations/ --sandbox
+      reconciler plan integrations/ --out plan.json && reconciler apply plan.json --auto-approve
+    """
+    options = collect(kwargs)
+    saved = _saved_plan(paths)
+    workspace = load_workspace(saved.config_paths if saved else paths)
+    if saved and workspace.fingerprint != saved.config_fingerprint:
+        raise ConfigError(
+            "the configuration changed since the plan was saved (fingerprint "
+            f"{saved.config_fingerprint} → {workspace.fingerprint}); run 'reconciler plan "
+            "--out' again"
+        )
+    plan_options = PlanOptions(frozenset(rotate))
+    with connection(options) as conn:
+        providers = conn.open(workspace.desired)
+        try:
+            fresh = build_plan(
+                [Target(providers[n], items) for n, items in workspace.desired.items()],
+                options=plan_options,
+                parallelism=options.parallelism,
+                config_fingerprint=workspace.fingerprint,
+                config_paths=workspace.paths,
+            )
+            stale: dict[str, str] = {}
+            plan: Plan = fresh
+            if saved is not None:
+                plan, stale = reconcile(saved, fresh)
+            if not plan.has_changes:
+                click.echo("No changes: the account matches the configuration.")
+                return exitcodes.OK
+            to_stdout = output_format == "text"
+            click.echo(render(plan, "text"), nl=False, err=not to_stdout)
+            if not force:
+                check(plan, Rails(max_change_percent / 100, 10, max_disables))
+            _confirm(auto_approve)
+            journal = Journal(journal_path or Journal.default_path())
+            try:
+                executor = Executor(
+                    providers,
+                    parallelism=options.parallelism,
+                    journal=journal,
+                    on_done=_progress(len(plan.pending)),
+                )
+                report = executor.apply(plan, stale)
+            finally:
+                journal.close()
+        finally:
+            for provider in providers.values():
+                provider.close()
+    click.echo(_render_report(report, output_format), nl=False)
+    return report.exit_code
+
+
+def _saved_plan(paths: tuple[str, ...]) -> Plan | None:
+    if len(paths) != 1 or not paths[0].endswith(".json"):
+        return None
+    try:
+        with open(paths[0], encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{paths[0]}: cannot read the saved plan ({exc})") from None
+    return plan_from_data(data, paths[0])
+
+
+def _confirm(auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigError(
+            "apply changes live integrations: confirm on a terminal, or pass --auto-approve "
+            "(as CI does)"
+        )
+    if not click.confirm("Apply these changes?", default=False, err=True):
+        raise click.Abort()
+
+
+def _progress(total: int) -> Any:
+    done = [0]
+    interactive = sys.stderr.isatty()
+
+    def on_done(result: Result) -> None:
+        done[0] += 1
+        if interactive:
+            echo_err_inline(
+                f"\r[{done[0]}/{total}] {result.outcome:8} {result.change.name[:50]:50}"
+            )
+            if done[0] == total:
+                click.echo("", err=True)
+
+    return on_done
+
+
+def echo_err_inline(text: str) -> None:
+    click.echo(text, err=True, nl=False)
+
+
+def _render_report(report: ApplyReport, output_format: str) -> str:
+    if output_format == "json":
+        return render_report_json(report)
+    if output_format == "markdown":
+        return render_report_markdown(report)
+    return render_report_text(report)

@@ -1,0 +1,129 @@
+"""Options shared by the commands that talk to an API, and the ``--sandbox`` session.
+
+Why shared decorators (the sqlite-utils habit): every API command must accept the same
+``--sandbox``/``--api-url``/``--parallelism`` options with the same meaning and help.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import click
+
+from reconciler.connect import Connection
+from reconciler.planner import DEFAULT_PARALLELISM
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_SANDBOX_DB = os.path.join(".reconciler", "sandbox.db")
+
+
+@dataclass
+class ApiOptions:
+    sandbox: bool
+    sandbox_db: str
+    api_url: str | None
+    timeout: float
+    parallelism: int
+    max_rps: float | None
+
+
+def api_options(func: F) -> F:
+    """Adds the options of every command that reads or writes the vendor API."""
+    decorators = [
+        click.option(
+            "--sandbox",
+            is_flag=True,
+            help="Run against the embedded sandbox (started on 127.0.0.1, state kept in "
+            "--sandbox-db, a demo account seeded on first use). No account or key needed.",
+        ),
+        click.option(
+            "--sandbox-db",
+            default=DEFAULT_SANDBOX_DB,
+            show_default=True,
+            envvar="RECONCILER_SANDBOX_DB",
+            help="SQLite file of the embedded sandbox.",
+        ),
+        click.option(
+            "--api-url",
+            default=None,
+            help="RevCent API base URL [env REVCENT_API_URL; default https://api.revcent.com]. "
+            "The key is read from REVCENT_API_KEY only.",
+        ),
+        click.option(
+            "--timeout", default=30.0, show_default=True, help="Seconds to wait for one answer."
+        ),
+        click.option(
+            "--parallelism",
+            default=DEFAULT_PARALLELISM,
+            show_default=True,
+            type=click.IntRange(1, 256),
+            help="Requests in flight at once.",
+        ),
+        click.option(
+            "--max-rps",
+            default=None,
+            type=click.FloatRange(min=0.1),
+            help="Requests per second at most, across all threads (429 answers also slow down).",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def collect(kwargs: dict[str, Any]) -> ApiOptions:
+    """Pop the shared options out of a command's keyword arguments."""
+    return ApiOptions(
+        sandbox=kwargs.pop("sandbox"),
+        sandbox_db=kwargs.pop("sandbox_db"),
+        api_url=kwargs.pop("api_url"),
+        timeout=kwargs.pop("timeout"),
+        parallelism=kwargs.pop("parallelism"),
+        max_rps=kwargs.pop("max_rps"),
+    )
+
+
+@contextlib.contextmanager
+def connection(options: ApiOptions) -> Iterator[Connection]:
+    """A Connection to the real API, or to an embedded sandbox started for this command."""
+    if not options.sandbox:
+        urls = {"revcent": options.api_url} if options.api_url else {}
+        yield Connection(urls=urls, timeout=options.timeout, max_rps=options.max_rps)
+        return
+    from reconciler.sandbox.server import start_sandbox
+
+    os.makedirs(os.path.dirname(options.sandbox_db) or ".", exist_ok=True)
+    with start_sandbox(options.sandbox_db, seed_demo=True) as running:
+        echo_err(f"sandbox: serving {running.url} (state in {options.sandbox_db})")
+        yield Connection(
+            urls={"revcent": running.url},
+            keys={"revcent": running.api_key},
+            timeout=options.timeout,
+            max_rps=options.max_rps,
+        )
+
+
+def echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def use_color(stream: Any = None) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
+    stream = stream or sys.stdout
+    return bool(stream.isatty()) and "NO_COLOR" not in os.environ
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json", "markdown"]),
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )(func)

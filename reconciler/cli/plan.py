@@ -1,0 +1,94 @@
+"""``reconciler plan``: what apply would change, as text, JSON or Markdown; optionally saved."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from reconciler import exitcodes
+from reconciler.cli.options import api_options, collect, connection, format_option, use_color
+from reconciler.plan import Plan
+from reconciler.planner import Target, build_plan
+from reconciler.providers.base import PlanOptions
+from reconciler.render.markdown import render_markdown
+from reconciler.render.plan_json import plan_to_data, render_json
+from reconciler.render.text import render_text
+from reconciler.workspace import Workspace, load_workspace
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@format_option
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also save the plan (JSON, with fingerprints, no secrets) for 'apply FILE'.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when there are changes, 0 when none, 1 on error.",
+)
+@click.option(
+    "--rotate-credentials",
+    "rotate",
+    multiple=True,
+    metavar="NAME|all",
+    help="Send credentials again for this integration (repeatable), or 'all'.",
+)
+@api_options
+def plan(
+    paths: tuple[str, ...],
+    output_format: str,
+    out_file: str | None,
+    detailed_exitcode: bool,
+    rotate: tuple[str, ...],
+    **kwargs: Any,
+) -> int:
+    """Show what 'apply' would change. Reads the account; changes nothing.
+
+    \b
+    Examples:
+      reconciler plan integrations/ --sandbox
+      reconciler plan integrations/ --format markdown --out plan.json --detailed-exitcode
+    """
+    options = collect(kwargs)
+    workspace = load_workspace(paths)
+    with connection(options) as conn:
+        result = make_plan(workspace, conn, PlanOptions(frozenset(rotate)), options.parallelism)
+    if out_file:
+        with open(out_file, "w", encoding="utf-8") as handle:
+            json.dump(plan_to_data(result), handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+    click.echo(render(result, output_format), nl=False)
+    if detailed_exitcode and result.has_changes:
+        return exitcodes.CHANGES
+    return exitcodes.OK
+
+
+def make_plan(workspace: Workspace, conn: Any, options: PlanOptions, parallelism: int) -> Plan:
+    """Open one provider per kind in the workspace and plan them all."""
+    providers = conn.open(workspace.desired)
+    try:
+        targets = [Target(providers[name], items) for name, items in workspace.desired.items()]
+        return build_plan(
+            targets,
+            options=options,
+            parallelism=parallelism,
+            config_fingerprint=workspace.fingerprint,
+            config_paths=workspace.paths,
+        )
+    finally:
+        for provider in providers.values():
+            provider.close()
+
+
+def render(result: Plan, output_format: str) -> str:
+    if output_format == "json":
+        return render_json(result)
+    if output_format == "markdown":
+        return render_markdown(result)
+    return render_text(result, color=use_color())

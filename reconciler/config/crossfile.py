@@ -1,0 +1,88 @@
+"""Checks that need every document at once: names and ids must each belong to one document.
+
+Why names *and* previous names share one space: a previous name tells reconciler "the live
+integration called this is mine, rename it". If two documents claim the same name in any role,
+two documents would edit one integration, or one would create what the other renames.
+Each problem is put at the later occurrence (file order, then line) and names the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reconciler.errors import Problem
+from reconciler.model import Document, PathKey
+
+NAME_HINT = "names and previous names must be unique across all files; rename one"
+ID_HINT = "one live integration can be managed by one document only; remove one id"
+
+
+@dataclass(frozen=True)
+class _Claim:
+    document: Document
+    path: PathKey
+    role: str  # "name" or "previous name"
+
+    def where(self) -> str:
+        return str(self.document.location(*self.path))
+
+
+def check_unique(documents: Sequence[Document]) -> list[Problem]:
+    """Duplicate names, previous names and ids among ``documents`` (of the same kind)."""
+    problems: list[Problem] = []
+    names: dict[tuple[str, str], _Claim] = {}
+    ids: dict[tuple[str, str], _Claim] = {}
+    for document in documents:
+        data = document.data if isinstance(document.data, dict) else {}
+        kind = str(data.get("kind"))
+        for claim, value in _name_claims(document):
+            first = names.get((kind, value))
+            if first is None:
+                names[(kind, value)] = claim
+            elif first.document is document:
+                problems.append(
+                    document.problem(
+                        claim.path,
+                        f"previously repeats this document's own name {value!r}",
+                        "remove it from previously",
+                    )
+                )
+            else:
+                article = "the name" if first.role == "name" else "a previous name"
+                problems.append(
+                    document.problem(
+                        claim.path,
+                        f"duplicate {claim.role} {value!r}: already {article} at {first.where()}",
+                        NAME_HINT,
+                    )
+                )
+        pinned = data.get("id")
+        if isinstance(pinned, str) and pinned:
+            claim = _Claim(document, ("id",), "id")
+            first = ids.setdefault((kind, pinned), claim)
+            if first is not claim:
+                problems.append(
+                    document.problem(
+                        ("id",),
+                        f"duplicate id {pinned!r}: already the id at {first.where()}",
+                        ID_HINT,
+                    )
+                )
+    return problems
+
+
+def _name_claims(document: Document) -> list[tuple[_Claim, str]]:
+    data = document.data if isinstance(document.data, dict) else {}
+    claims: list[tuple[_Claim, str]] = []
+    name = data.get("name")
+    if isinstance(name, str) and name:
+        claims.append((_Claim(document, ("name",), "name"), name))
+    previously = data.get("previously")
+    if isinstance(previously, list):
+        seen: set[str] = set()
+        for index, old in enumerate(previously):
+            if isinstance(old, str) and old and old not in seen:  # repeats: the schema's job
+                seen.add(old)
+                claims.append((_Claim(document, ("previously", index), "previous name"), old))
+    return claims

@@ -1,0 +1,97 @@
+"""Paths → documents → desired objects, with every offline problem of every file collected.
+
+Why collect instead of stopping at the first problem: a user fixing a directory of YAML wants
+the whole list in one run, the way a compiler reports. Why the steps are separate functions:
+``validate`` prints notes and problems without raising; ``plan`` and ``apply`` want objects or
+one ``ConfigError`` holding everything.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reconciler.config import crossfile, files, kinds, loader, schema
+from reconciler.errors import ConfigError, Problem
+from reconciler.model import DesiredResource, Document
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class ConfigResult:
+    """What reading a configuration found: its files, documents, objects and problems.
+
+    ``resources`` holds the objects of the documents that passed their own checks (so catalog
+    checks can still run on them); ``problems`` is sorted and includes notes.
+    """
+
+    files: tuple[str, ...]
+    documents: tuple[Document, ...]
+    resources: tuple[DesiredResource, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    def raise_for_errors(self) -> None:
+        """Raise one ConfigError holding every error, if there is any."""
+        if self.errors:
+            raise ConfigError(list(self.errors))
+
+
+def read_config(paths: Iterable[PathLike]) -> ConfigResult:
+    """Read and check every file under ``paths``; never raises for a bad configuration."""
+    names, problems = files.discover(paths)
+    documents: list[Document] = []
+    for name in names:
+        found, trouble = loader.load_file(name)
+        documents.extend(found)
+        problems.extend(trouble)
+    resources: list[DesiredResource] = []
+    for document in documents:
+        own = check_document(document)
+        problems.extend(own)
+        if not own:
+            resources.extend(_parse(document, problems))
+    problems.extend(crossfile.check_unique(documents))
+    return ConfigResult(tuple(names), tuple(documents), tuple(resources), tuple(sorted(problems)))
+
+
+def check_document(document: Document) -> list[Problem]:
+    """The kind and schema problems of one document."""
+    kind = document.data.get("kind") if isinstance(document.data, dict) else None
+    info = kinds.kind_info(kind)
+    if info is None:
+        known = ", ".join(kinds.known_kinds())
+        if kind is None:
+            return [document.problem((), "missing required key 'kind'", f"add kind: {known}")]
+        shown = repr(kind) if isinstance(kind, str) else str(kind)
+        return [document.problem(("kind",), f"unknown kind {shown}", f"known kinds: {known}")]
+    return schema.validate(document, info.schema)
+
+
+def _parse(document: Document, problems: list[Problem]) -> list[DesiredResource]:
+    info = kinds.kind_info(document.kind)
+    assert info is not None  # check_document passed
+    try:
+        return [kinds.parser_for(info)(document)]
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+        return []
+
+
+def load_documents(paths: Iterable[PathLike]) -> list[Document]:
+    """Every document under ``paths``, or ConfigError with every error of every file."""
+    result = read_config(paths)
+    result.raise_for_errors()
+    return list(result.documents)
+
+
+def load_config(paths: Iterable[PathLike]) -> list[DesiredResource]:
+    """Every desired object under ``paths``, or ConfigError with every error of every file."""
+    result = read_config(paths)
+    result.raise_for_errors()
+    return list(result.resources)

@@ -1,0 +1,261 @@
+"""JSON Schema validation at run time, each error turned into one located, human Problem.
+
+Why the schema file is the rule and this module only the voice: editors validate with the same
+file through the modeline, so the two can never disagree. The schema may carry annotations
+that only shape our messages (editors ignore unknown keywords):
+
+- ``x-label``: how a node is named, e.g. ``"credential field '{key}'"``
+- ``x-messages`` / ``x-hints``: keyword -> message / hint replacing the generic one
+- ``x-key``: what the keys of a map are (``"option id"``), for invalid-key messages
+- ``x-suggest``: candidates for "did you mean" on a pattern error
+- ``x-at``: a child key to point at instead of the mapping
+
+Templates may use ``{label}``, ``{value}``, ``{key}``, ``{parent}``, ``{grandparent}``,
+``{index}`` (1-based) and ``{length}``. Values under ``credentials`` are never shown: a literal
+secret written there must not be printed back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+import reconciler
+from reconciler.errors import ConfigError, Problem
+from reconciler.model import Document, PathKey
+
+SECRET_ROOTS = frozenset({"credentials"})
+_TYPES = {
+    "boolean": "true or false",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "empty",
+}
+
+
+def schema_dirs() -> list[Path]:
+    """Where schemas live: inside the installed package, or at the top of a source checkout."""
+    package = Path(reconciler.__file__).resolve().parent
+    return [package / "_schemas", package.parent / "schemas"]
+
+
+def schema_path(name: str) -> Path:
+    """The schema file ``name``; a missing one means a broken install, said plainly."""
+    for directory in schema_dirs():
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    searched = ", ".join(str(d) for d in schema_dirs())
+    raise ConfigError(f"schema {name} not found (searched {searched}); reinstall reconciler")
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The parsed schema ``name`` (read once per process)."""
+    data: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """A compiled validator for schema ``name``, built once: validating 1,000 files reuses it."""
+    schema = load_schema(name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def validate(document: Document, schema_name: str) -> list[Problem]:
+    """Every schema problem of ``document``, each at its node; duplicates dropped."""
+    problems: dict[tuple[int, int, str], Problem] = {}
+    for error in validator(schema_name).iter_errors(document.data):
+        for problem in _problems(document, error):
+            problems.setdefault((problem.line, problem.column, problem.message), problem)
+    return sorted(problems.values())
+
+
+def _problems(document: Document, error: ValidationError) -> Iterator[Problem]:
+    path: PathKey = tuple(error.absolute_path)
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    keyword = str(error.validator)
+    instance = error.instance
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        yield from _unknown_keys(document, path, schema, instance)
+        return
+    if keyword == "required" and isinstance(instance, dict):
+        for key in error.validator_value:
+            if key not in instance:
+                hint = _hint(schema, "required") or _describe_property(schema, key)
+                yield document.problem(path, f"missing required key {key!r}", hint)
+        return
+    if keyword == "uniqueItems" and isinstance(instance, list):
+        index = _first_repeat(instance)
+        message = f"{_label(schema, path)} lists {_show(instance[index], path)} twice"
+        yield document.problem((*path, index), message, "remove the repeated entry")
+        return
+    message = _template(schema, keyword, path, instance) or _generic(keyword, error, path)
+    hint = _hint(schema, keyword) or _generic_hint(keyword, error, path)
+    if keyword == "pattern" and "x-suggest" in schema and isinstance(instance, str):
+        close = difflib.get_close_matches(instance, schema["x-suggest"], n=1)
+        hint = f"did you mean {close[0]!r}?" if close else hint
+    at = schema.get("x-at")
+    if at and isinstance(instance, dict) and at in instance:
+        yield document.key_problem((*path, at), message, hint)
+    else:
+        yield document.problem(path, message, hint)
+
+
+def _unknown_keys(
+    document: Document, path: PathKey, schema: dict[str, Any], instance: dict[str, Any]
+) -> Iterator[Problem]:
+    known = list(schema.get("properties", {}))
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    for key in instance:
+        if key in known or any(p.search(key) for p in patterns):
+            continue
+        if not known:  # a map with free keys that must look like ids
+            what = schema.get("x-key", "key")
+            hint = "use letters, digits, '_' and '-' only"
+            yield document.key_problem((*path, key), f"invalid {what} {key!r}", hint)
+            continue
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(known)
+        where = f" in {_dotted(path)!r}" if path else ""
+        yield document.key_problem((*path, key), f"unknown key {key!r}{where}", hint)
+
+
+def _fields(schema: dict[str, Any], path: PathKey, instance: Any) -> dict[str, str]:
+    names = [p for p in path if isinstance(p, str)]
+    fields = {
+        "key": str(path[-1]) if path else "",
+        "parent": str(path[-2]) if len(path) > 1 else "",
+        "grandparent": str(path[-3]) if len(path) > 2 else "",
+        "index": str(path[-1] + 1) if path and isinstance(path[-1], int) else "",
+        "value": _show(instance, path),
+        "length": str(len(instance)) if isinstance(instance, str | list | dict) else "",
+    }
+    fields["label"] = _fill(schema.get("x-label", ""), fields) or _default_label(path, names)
+    return fields
+
+
+def _fill(template: str, fields: dict[str, str]) -> str:
+    """Replace only known ``{name}`` fields, so ``{env: NAME}`` in a message stays as written."""
+    for name, value in fields.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def _template(schema: dict[str, Any], keyword: str, path: PathKey, instance: Any) -> str:
+    template = schema.get("x-messages", {}).get(keyword, "")
+    return _fill(template, _fields(schema, path, instance)) if template else ""
+
+
+def _hint(schema: dict[str, Any], keyword: str) -> str:
+    return str(schema.get("x-hints", {}).get(keyword, ""))
+
+
+def _label(schema: dict[str, Any], path: PathKey) -> str:
+    return _fields(schema, path, None)["label"]
+
+
+def _default_label(path: PathKey, names: list[str]) -> str:
+    if path and isinstance(path[-1], int):
+        return f"item {path[-1] + 1} of {_dotted(path[:-1])!r}"
+    return repr(_dotted(path)) if path else "the document"
+
+
+def _dotted(path: PathKey) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _show(value: Any, path: PathKey) -> str:
+    """A value as the user wrote it; under ``credentials`` only its kind, never its content."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "empty"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if path and path[0] in SECRET_ROOTS:
+        return "text" if isinstance(value, str) else "a number"
+    if isinstance(value, str):
+        return repr(value)
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _expected(error: ValidationError) -> str:
+    types = (
+        error.validator_value
+        if isinstance(error.validator_value, list)
+        else [error.validator_value]
+    )
+    words = [_TYPES.get(str(t), str(t)) for t in types]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _generic(keyword: str, error: ValidationError, path: PathKey) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    label = _label(schema, path)
+    instance = error.instance
+    if keyword == "type":
+        return f"{label} must be {_expected(error)}, not {_show(instance, path)}"
+    if keyword in ("minLength", "minItems", "minProperties"):
+        return f"{label} must not be empty"
+    if keyword == "const":
+        return f"{label} must be {error.validator_value!r}, not {_show(instance, path)}"
+    if keyword == "enum":
+        choices = ", ".join(repr(c) for c in error.validator_value)
+        return f"{label} must be one of {choices}, not {_show(instance, path)}"
+    if keyword == "pattern":
+        return f"{label} has an invalid form: {_show(instance, path)}"
+    if path and path[0] in SECRET_ROOTS:
+        return f"{label} is invalid"
+    return f"{label}: {error.message}"
+
+
+def _generic_hint(keyword: str, error: ValidationError, path: PathKey) -> str:
+    instance = error.instance
+    if keyword != "type":
+        return ""
+    expected = (
+        error.validator_value
+        if isinstance(error.validator_value, list)
+        else [error.validator_value]
+    )
+    if instance is None:
+        return "write a value, or remove the key to leave it unmanaged"
+    if "boolean" in expected and isinstance(instance, str):
+        return "write true or false"
+    secret = bool(path) and path[0] in SECRET_ROOTS
+    if "string" in expected and isinstance(instance, bool | int | float) and not secret:
+        return f'quote it: "{_show(instance, path)}"'
+    return ""
+
+
+def _describe_property(schema: dict[str, Any], key: str) -> str:
+    """``add 'name': <what the schema says it is>`` for a missing required key."""
+    description = str(schema.get("properties", {}).get(key, {}).get("description", ""))
+    first = description.split(". ")[0].split(";")[0].rstrip(".")
+    return f"add {key}: {first[:1].lower()}{first[1:]}" if first else f"add {key}"
+
+
+def _first_repeat(items: list[Any]) -> int:
+    for index, item in enumerate(items):
+        if any(_same(item, earlier) for earlier in items[:index]):
+            return index
+    return len(items) - 1
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b

@@ -1,0 +1,58 @@
+"""Build provider instances from settings: API URL and key per provider, one shared limiter.
+
+Why not in the CLI: tests, benchmarks and the CLI all connect the same way; keys come only from
+the environment (never argv, which shows in ``ps`` and shell history).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from reconciler.errors import ConfigError
+from reconciler.http import ApiSettings, RateLimiter, RetryPolicy
+from reconciler.providers.base import Provider
+from reconciler.providers.registry import ProviderInfo, load_class, provider_named
+
+
+@dataclass
+class Connection:
+    """Where each provider's API is, how fast to go, and the limiter all requests share."""
+
+    urls: Mapping[str, str] = field(default_factory=dict)  # provider name -> base URL
+    keys: Mapping[str, str] = field(default_factory=dict)  # provider name -> API key
+    timeout: float = 30.0
+    max_rps: float | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    limiter: RateLimiter | None = None
+
+    def __post_init__(self) -> None:
+        if self.limiter is None:
+            self.limiter = RateLimiter(self.max_rps)
+
+    def settings_for(self, info: ProviderInfo) -> ApiSettings:
+        url = self.urls.get(info.name) or os.environ.get(info.env_url) or info.default_url
+        key = self.keys.get(info.name) or os.environ.get(info.env_key)
+        if not key:
+            raise ConfigError(
+                f"{info.env_key} is not set: export the {info.name} API key in the environment "
+                "(never on the command line), or add --sandbox to run against the local sandbox"
+            )
+        return ApiSettings(
+            base_url=url,
+            api_key=key,
+            auth_header=info.auth_header,
+            timeout=self.timeout,
+            max_rps=self.max_rps,
+            retry=self.retry,
+        )
+
+    def open(self, names: Iterable[str]) -> dict[str, Provider]:
+        """One provider instance per name, all sharing this connection's rate limiter."""
+        providers: dict[str, Provider] = {}
+        for name in names:
+            info = provider_named(name)
+            cls = load_class(info)
+            providers[name] = cls(self.settings_for(info), limiter=self.limiter)
+        return providers

@@ -1,0 +1,225 @@
+"""Apply a plan: steps of one integration in order, integrations concurrently, every step read
+back and verified; a Create is never repeated blindly.
+
+Why the executor knows no vendor: sending, reading back, verifying and rechecking are provider
+methods; this module owns ordering, concurrency, the create-adoption rule, outcomes and the
+journal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from reconciler.errors import ApiError, ReconcilerError, SecretError
+from reconciler.journal import Journal
+from reconciler.model import SecretRef
+from reconciler.plan import Change, Plan, Step
+from reconciler.providers.base import Mismatch, Provider
+from reconciler.redaction import register_secret
+
+Outcome = Literal["applied", "altered", "failed", "stale"]
+CREATE_ATTEMPTS = 4
+
+
+@dataclass
+class StepResult:
+    """What became of one step: sent and verified, altered, failed, or not sent."""
+
+    step: Step
+    status: Literal["verified", "altered", "failed", "skipped"]
+    mismatches: list[Mismatch] = field(default_factory=list)
+    error: str | None = None
+    adopted: bool = False
+
+
+@dataclass
+class Result:
+    """What became of one integration."""
+
+    change: Change
+    outcome: Outcome
+    id: str | None
+    steps: list[StepResult] = field(default_factory=list)
+    message: str | None = None
+
+
+@dataclass
+class ApplyReport:
+    """Every integration's outcome, in plan order, and where the journal is."""
+
+    results: list[Result]
+    journal_path: str | None = None
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    @property
+    def exit_code(self) -> int:
+        from reconciler import exitcodes
+
+        if any(r.outcome in ("failed", "stale") for r in self.results):
+            return exitcodes.PARTIAL
+        if any(r.outcome == "altered" for r in self.results):
+            return exitcodes.ALTERED
+        return exitcodes.OK
+
+    def summary_line(self) -> str:
+        return (
+            f"{self.count('applied')} applied, {self.count('altered')} altered, "
+            f"{self.count('failed')} failed, {self.count('stale')} stale"
+        )
+
+
+def resolve_secrets(body: Any, owner: str, path: str = "") -> Any:
+    """A copy of ``body`` with each SecretRef read now and registered for scrubbing."""
+    if isinstance(body, SecretRef):
+        value = body.resolve(owner=owner, field_name=path or "credentials")
+        register_secret(value)
+        return value
+    if isinstance(body, Mapping):
+        # a credentials field is {"id": field id, "value": SecretRef}: name it by its id
+        label = body.get("id") if isinstance(body.get("id"), str) else path
+        return {k: resolve_secrets(v, owner, str(label)) for k, v in body.items()}
+    if isinstance(body, list | tuple):
+        return [resolve_secrets(v, owner, path) for v in body]
+    return body
+
+
+class Executor:
+    """Runs the pending changes of a plan against open providers."""
+
+    def __init__(
+        self,
+        providers: Mapping[str, Provider],
+        *,
+        parallelism: int = 8,
+        journal: Journal | None = None,
+        on_done: Callable[[Result], None] | None = None,
+    ):
+        self.providers = providers
+        self.parallelism = max(1, parallelism)
+        self.journal = journal or Journal(None)
+        self.on_done = on_done
+
+    def apply(self, plan: Plan, stale: Mapping[str, str] | None = None) -> ApplyReport:
+        """Apply every pending change; ``stale`` maps change names to why they are skipped."""
+        stale = stale or {}
+        pending = list(plan.pending)
+        self.journal.write("start", changes=len(pending))
+
+        def run(change: Change) -> Result:
+            if change.name in stale:
+                result = Result(change, "stale", change.id, message=stale[change.name])
+                self.journal.write("stale", integration=change.name, reason=stale[change.name])
+            else:
+                result = self._run_change(change)
+            if self.on_done is not None:
+                self.on_done(result)
+            return result
+
+        with ThreadPoolExecutor(max_workers=self.parallelism) as pool:
+            results = list(pool.map(run, pending))
+        report = ApplyReport(results, self.journal.path)
+        self.journal.write("finish", summary=report.summary_line())
+        return report
+
+    # -- one integration ------------------------------------------------------------------
+    def _run_change(self, change: Change) -> Result:
+        provider = self.providers[change.provider]
+        result = Result(change, "applied", change.id)
+        for index, step in enumerate(change.steps):
+            outcome = self._run_step(provider, change, step, result)
+            result.steps.append(outcome)
+            if outcome.status != "verified":
+                result.outcome = "altered" if outcome.status == "altered" else "failed"
+                result.steps += [StepResult(s, "skipped") for s in change.steps[index + 1 :]]
+                return result
+        return result
+
+    def _run_step(
+        self, provider: Provider, change: Change, step: Step, result: Result
+    ) -> StepResult:
+        log = self._logger(change, step)
+        try:
+            if step.recheck_assets:
+                reasons = provider.recheck(step, provider.get_live(_need(result.id)))
+                if reasons:
+                    message = "; ".join(reasons)
+                    result.message = f"stopped before {step.purpose}: {message}"
+                    log("refused", error=message)
+                    return StepResult(step, "failed", error=message)
+            body = resolve_secrets(step.body, owner=change.name)
+            if change.action == "create" and result.id is None:
+                result.id, adopted = self._create(provider, change, step, body, log)
+            else:
+                log("send", id=result.id)
+                provider.send(step, body, _need(result.id))
+                adopted = False
+            mismatches = provider.verify(step, provider.get_live(_need(result.id)))
+        except SecretError as exc:
+            result.message = str(exc)
+            log("failed", error=str(exc))
+            return StepResult(step, "failed", error=str(exc))
+        except ReconcilerError as exc:
+            result.message = f"{step.operation} ({step.purpose}) failed: {exc}"
+            log("failed", error=str(exc))
+            return StepResult(step, "failed", error=str(exc))
+        if mismatches:
+            result.message = "the read-back differs: " + ", ".join(m.path for m in mismatches)
+            log("altered", mismatches=[m.__dict__ for m in mismatches])
+            return StepResult(step, "altered", mismatches, adopted=adopted)
+        log("verified", id=result.id, adopted=adopted)
+        return StepResult(step, "verified", adopted=adopted)
+
+    def _create(
+        self,
+        provider: Provider,
+        change: Change,
+        step: Step,
+        body: Mapping[str, Any],
+        log: Callable[..., None],
+    ) -> tuple[str, bool]:
+        """Create once; after an ambiguous failure, adopt the object if it exists, else retry."""
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            log("send", attempt=attempt)
+            try:
+                new_id = provider.send(step, body, None)
+                assert new_id is not None
+                return new_id, False
+            except ApiError as exc:
+                if not exc.temporary:
+                    raise
+                log("ambiguous", error=str(exc), attempt=attempt)
+                existing = provider.find_by_name(change.name)
+                if existing is not None:
+                    log("adopted", id=existing)
+                    return existing, True
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+                time.sleep(min(5.0, 0.25 * 2**attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _logger(self, change: Change, step: Step) -> Callable[..., None]:
+        def log(event: str, **fields: Any) -> None:
+            self.journal.write(
+                event,
+                integration=change.name,
+                operation=step.operation,
+                method=step.method,
+                path=step.path,
+                purpose=step.purpose,
+                body=step.body,
+                **fields,
+            )
+
+        return log
+
+
+def _need(object_id: str | None) -> str:
+    if object_id is None:
+        raise ReconcilerError("no integration id: the create step did not succeed")
+    return object_id

@@ -1,0 +1,256 @@
+"""One HTTP client for every vendor: timeouts, User-Agent, retries, rate limit, error mapping.
+
+Why here and not per provider: retries, the shared rate limiter and the mapping of statuses to
+the one exception tree must behave the same for every vendor and every command. Providers only
+say how to authenticate and how to recognise a vendor error body.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from reconciler import __version__
+from reconciler.errors import (
+    ApiError,
+    AuthError,
+    MalformedResponse,
+    NotFoundError,
+    RateLimited,
+    RequestRejected,
+    ServerError,
+    TransportError,
+)
+from reconciler.redaction import scrub
+
+USER_AGENT = f"reconciler/{__version__} (+https://github.com/reconciler/reconciler)"
+BODY_LIMIT = 300
+
+
+@dataclass
+class RetryPolicy:
+    """How often and how long to retry temporary failures (jittered exponential backoff)."""
+
+    attempts: int = 6
+    base_delay: float = 0.2
+    max_delay: float = 10.0
+
+    def delay(self, attempt: int) -> float:
+        """Full-jitter backoff for the ``attempt``-th retry (1-based)."""
+        ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        return random.uniform(ceiling / 2, ceiling)
+
+
+class RateLimiter:
+    """A token bucket shared by all threads; slows everyone down when the server says 429.
+
+    ``rate`` None means unlimited, but a 429's Retry-After still pauses every caller.
+    """
+
+    def __init__(self, rate: float | None = None, *, clock: Callable[[], float] = time.monotonic):
+        self.rate = rate
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._next_free = 0.0  # earliest moment the next request may start
+        self._paused_until = 0.0
+        self.waits = 0
+        self.throttled = 0  # 429 answers seen
+
+    def acquire(self) -> None:
+        """Block until this caller may send one request."""
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._paused_until)
+            if self.rate:
+                start = max(start, self._next_free)
+                self._next_free = start + 1.0 / self.rate
+        wait = start - now
+        if wait > 0:
+            self.waits += 1
+            time.sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every caller back for ``seconds`` (a Retry-After)."""
+        with self._lock:
+            self.throttled += 1
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+
+@dataclass
+class ApiSettings:
+    """Where and how to reach a vendor API; the key never comes from the command line."""
+
+    base_url: str
+    api_key: str
+    auth_header: str = "x-api-key"
+    timeout: float = 30.0
+    max_rps: float | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
+
+
+ErrorParser = Callable[[Any], "tuple[str | None, str | None] | None"]
+
+
+class ApiClient:
+    """A thread-safe JSON client for one vendor API.
+
+    ``vendor_error`` reads a decoded body and returns ``(error_code, message)`` when the body is
+    an error even under a 200 (RevCent's ``code: 0``), else None.
+    """
+
+    def __init__(
+        self,
+        settings: ApiSettings,
+        *,
+        vendor_error: ErrorParser | None = None,
+        limiter: RateLimiter | None = None,
+        transport: httpx.BaseTransport | None = None,
+        pool_size: int = 64,
+    ):
+        self.settings = settings
+        self.limiter = limiter or RateLimiter(settings.max_rps)
+        self._vendor_error = vendor_error or (lambda body: None)
+        self.requests_sent = 0
+        self._count_lock = threading.Lock()
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            settings.auth_header: settings.api_key,
+            **settings.extra_headers,
+        }
+        self._http = httpx.Client(
+            base_url=settings.base_url.rstrip("/"),
+            headers=headers,
+            timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
+            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        operation: str,
+        json_body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry: bool = True,
+        on_retry: Callable[[ApiError, int], None] | None = None,
+    ) -> Any:
+        """Send one request and return the decoded JSON body, retrying temporary failures.
+
+        ``retry=False`` is for non-idempotent calls: the first temporary failure is raised and
+        the caller decides (a Create looks the object up instead of sending again).
+        """
+        attempts = self.settings.retry.attempts if retry else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._send_once(method, path, operation, json_body, params, headers)
+            except ApiError as exc:
+                if not exc.temporary or attempt == attempts:
+                    raise
+                if on_retry is not None:
+                    on_retry(exc, attempt)
+                if isinstance(exc, RateLimited):
+                    # The limiter already paused everyone for Retry-After; back off lightly too.
+                    time.sleep(random.uniform(0, 0.05))
+                else:
+                    time.sleep(self.settings.retry.delay(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        operation: str,
+        json_body: Any,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+    ) -> Any:
+        self.limiter.acquire()
+        with self._count_lock:
+            self.requests_sent += 1
+        try:
+            response = self._http.request(
+                method, path, json=json_body, params=params, headers=headers
+            )
+        except httpx.TimeoutException as exc:
+            raise TransportError(
+                f"{operation}: no answer within {self.settings.timeout:g}s ({type(exc).__name__})",
+                operation=operation,
+            ) from None
+        except httpx.HTTPError as exc:
+            raise TransportError(
+                f"{operation}: connection failed ({type(exc).__name__}: {scrub(str(exc))})",
+                operation=operation,
+            ) from None
+        return self._decode(response, operation)
+
+    def _decode(self, response: httpx.Response, operation: str) -> Any:
+        status = response.status_code
+        try:
+            body: Any = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = None
+        parsed = self._vendor_error(body) if body is not None else None
+        error_code, vendor_message = parsed if parsed else (None, None)
+        if status < 400 and body is not None and parsed is None:
+            return body
+        detail = vendor_message or _snippet(response.text)
+        where = f"{operation}: HTTP {status}"
+        if error_code:
+            where += f" {error_code}"
+        message = scrub(f"{where}: {detail}") if detail else where
+        kw: dict[str, Any] = {"status": status, "error_code": error_code, "operation": operation}
+        if status == 429:
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            self.limiter.pause(retry_after if retry_after is not None else 1.0)
+            raise RateLimited(message, retry_after=retry_after, **kw)
+        if status in (401, 403):
+            raise AuthError(message, **kw)
+        if status == 404:
+            raise NotFoundError(message, **kw)
+        if status >= 500:
+            raise ServerError(message, **kw)
+        if status >= 400 or parsed is not None:
+            raise RequestRejected(message, **kw)
+        raise MalformedResponse(
+            f"{operation}: HTTP {status} but the body is not JSON: {_snippet(response.text)}",
+            **kw,
+        )
+
+
+def _snippet(text: str) -> str:
+    """A short, single-line, secret-free excerpt of a response body."""
+    flat = " ".join(text.split())
+    if len(flat) > BODY_LIMIT:
+        flat = flat[:BODY_LIMIT] + f"… ({len(text)} bytes)"
+    return scrub(flat)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (decimal seconds accepted); None if absent or a date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None

@@ -1,0 +1,183 @@
+"""Desired + live → Plan, for any provider: read concurrently, match, diff, order, list the rest.
+
+Why vendor-neutral: matching by id, name or a previous name, concurrency, unmanaged objects and
+fingerprints are the same for every vendor; each provider only answers ``plan_change``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler.errors import ApiError, ConfigError, PlanError, Problem
+from reconciler.model import DesiredResource
+from reconciler.plan import Change, Plan, Unmanaged
+from reconciler.providers.base import LiveRef, PlanOptions, Provider
+
+DEFAULT_PARALLELISM = 16
+
+
+@dataclass
+class Target:
+    """One provider account and the desired objects that belong to it."""
+
+    provider: Provider
+    desired: list[DesiredResource]
+
+
+@dataclass
+class LiveState:
+    """What was read: every listed object, and the full bodies of the matched ones."""
+
+    refs: list[LiveRef]
+    matches: dict[int, LiveRef]  # index in Target.desired -> live ref
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def body_for(self, index: int) -> dict[str, Any] | None:
+        ref = self.matches.get(index)
+        return self.bodies.get(ref.id) if ref else None
+
+    def unmatched(self) -> list[LiveRef]:
+        taken = {r.id for r in self.matches.values()}
+        return [r for r in self.refs if r.id not in taken]
+
+
+def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[int, LiveRef]:
+    """Pair desired objects with live ones: by pinned id, else name, else a previous name.
+
+    Raises ConfigError for a pinned id that does not exist or a live object claimed twice.
+    """
+    by_id = {r.id: r for r in refs}
+    by_name: dict[str, list[LiveRef]] = {}
+    for ref in refs:
+        by_name.setdefault(_key(ref.name), []).append(ref)
+    problems: list[Problem] = []
+    matches: dict[int, LiveRef] = {}
+    claimed: dict[str, int] = {}
+    for index, item in enumerate(desired):
+        ref: LiveRef | None = None
+        if item.id:
+            ref = by_id.get(item.id)
+            if ref is None:
+                problems.append(
+                    item.document.problem(
+                        ("id",),
+                        f"{item.name}: id {item.id} does not exist in the account",
+                        "remove 'id' to create it, or fix the id (did the API key change mode?)",
+                    )
+                )
+                continue
+        else:
+            for name in (item.name, *item.previously):
+                candidates = by_name.get(_key(name), [])
+                if candidates:
+                    ref = candidates[0]
+                    break
+        if ref is None:
+            continue
+        if ref.id in claimed:
+            other = desired[claimed[ref.id]]
+            problems.append(
+                item.document.problem(
+                    (),
+                    f"{item.name}: live integration {ref.name!r} ({ref.id}) is also claimed by "
+                    f"{other.name!r} at {other.document.location()}",
+                    "give each live integration to one document (check 'id' and 'previously')",
+                )
+            )
+            continue
+        claimed[ref.id] = index
+        matches[index] = ref
+    if problems:
+        raise ConfigError(problems)
+    return matches
+
+
+def _key(name: str) -> str:
+    """Names match whatever their whitespace: a stray space must never cause a create."""
+    return " ".join(name.split())
+
+
+def read_live(target: Target, *, parallelism: int = DEFAULT_PARALLELISM) -> LiveState:
+    """List the account, match, then Get every matched object concurrently."""
+    refs = target.provider.list_live()
+    matches = match(target.desired, refs)
+    names = {ref.id: ref.name for ref in matches.values()}
+    ids = sorted(names)
+
+    def get(object_id: str) -> dict[str, Any]:
+        try:
+            return target.provider.get_live(object_id)
+        except ApiError as exc:
+            raise naming(exc, f"{names[object_id]} ({object_id})") from None
+
+    bodies = dict(zip(ids, _concurrently(get, ids, parallelism), strict=True))
+    return LiveState(refs=refs, matches=matches, bodies=bodies)
+
+
+def naming(exc: ApiError, who: str) -> ApiError:
+    """The same error, its message prefixed with the integration it concerns."""
+    renamed = type(exc).__new__(type(exc))
+    renamed.__dict__.update(exc.__dict__)
+    renamed.args = (f"{who}: {exc}",)
+    return renamed
+
+
+def _concurrently(func: Callable[[str], Any], items: list[str], parallelism: int) -> list[Any]:
+    if len(items) <= 1 or parallelism <= 1:
+        return [func(i) for i in items]
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        return list(pool.map(func, items))
+
+
+def plan_target(
+    target: Target, live: LiveState, options: PlanOptions
+) -> tuple[list[Change], list[Unmanaged]]:
+    """Plan every desired object of one provider; all refusals are raised together."""
+    provider = target.provider
+    provider.prepare(target.desired)
+    live_by_name = {target.desired[i].name: live.bodies[ref.id] for i, ref in live.matches.items()}
+    errors = [p for p in provider.check_live(target.desired, live_by_name) if p.severity == "error"]
+    if errors:
+        raise ConfigError(errors)
+    changes: list[Change] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(target.desired):
+        try:
+            changes.append(provider.plan_change(item, live.body_for(index), options))
+        except PlanError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise PlanError(problems)
+    kind = provider.kinds[0]
+    unmanaged = [Unmanaged(provider.name, kind, r.name, r.id) for r in live.unmatched()]
+    return changes, unmanaged
+
+
+def build_plan(
+    targets: Sequence[Target],
+    *,
+    options: PlanOptions | None = None,
+    parallelism: int = DEFAULT_PARALLELISM,
+    config_fingerprint: str = "",
+    config_paths: Sequence[str] = (),
+) -> Plan:
+    """The whole plan: every provider read and planned, changes sorted high risk first."""
+    options = options or PlanOptions()
+    changes: list[Change] = []
+    unmanaged: list[Unmanaged] = []
+    for target in targets:
+        live = read_live(target, parallelism=parallelism)
+        target_changes, target_unmanaged = plan_target(target, live, options)
+        changes.extend(target_changes)
+        unmanaged.extend(target_unmanaged)
+    changes.sort(key=lambda c: c.sort_key)
+    unmanaged.sort(key=lambda u: (u.provider, u.name.casefold(), u.id))
+    return Plan(
+        changes=tuple(changes),
+        unmanaged=tuple(unmanaged),
+        config_fingerprint=config_fingerprint,
+        config_paths=tuple(config_paths),
+    )

@@ -1,0 +1,126 @@
+"""What the vendor-neutral core asks of a provider, and the values they exchange.
+
+Why a protocol: the planner, executor, renderers and CLI must work for any vendor, so every
+vendor-specific rule (how to read, what counts as equal, which steps in which order, how to
+verify) lives behind these methods and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from reconciler.errors import Problem
+from reconciler.model import DesiredResource, Document
+from reconciler.plan import Change, FieldChange, Step
+
+
+@dataclass(frozen=True)
+class LiveRef:
+    """A live object as a list shows it: enough to match it to YAML by id or name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """Choices the user makes for one plan."""
+
+    rotate_credentials: frozenset[str] = frozenset()  # integration names, or {"all"}
+
+    def rotates(self, name: str) -> bool:
+        return "all" in self.rotate_credentials or name in self.rotate_credentials
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A field the server holds differently from what a step sent."""
+
+    path: str
+    expected: Any
+    actual: Any
+
+
+@dataclass
+class ReadResult:
+    """Live state of one provider: every object listed, full bodies of the managed ones."""
+
+    refs: list[LiveRef]
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> Get body
+
+
+class Provider(Protocol):
+    """One vendor. Instances hold a client bound to one account."""
+
+    name: str
+    kinds: tuple[str, ...]
+
+    # -- desired state --------------------------------------------------------------------
+    def parse(self, document: Document) -> DesiredResource:
+        """Turn a schema-valid document of one of ``kinds`` into the provider's desired value."""
+        ...
+
+    # -- reading --------------------------------------------------------------------------
+    def list_live(self) -> list[LiveRef]:
+        """Every live object of the account (all pages)."""
+        ...
+
+    def get_live(self, object_id: str) -> dict[str, Any]:
+        """The full live body of one object."""
+        ...
+
+    def prepare(self, desired: Sequence[DesiredResource]) -> None:
+        """Fetch whatever planning needs once (catalogs), before ``plan_change`` calls."""
+        ...
+
+    # -- planning and checking ------------------------------------------------------------
+    def check_live(
+        self, desired: Sequence[DesiredResource], live: Mapping[str, dict[str, Any]]
+    ) -> list[Problem]:
+        """Problems of the desired objects against the live catalog (``validate --live``).
+
+        ``live`` maps a desired object's name to its matched live body.
+        """
+        ...
+
+    def plan_change(
+        self, desired: DesiredResource, live: dict[str, Any] | None, options: PlanOptions
+    ) -> Change:
+        """The change that makes ``live`` (None: absent) look like ``desired``.
+
+        Raises PlanError when the vendor's rules forbid it.
+        """
+        ...
+
+    def drift(self, desired: DesiredResource, live: dict[str, Any]) -> list[FieldChange]:
+        """Managed fields that differ live (no steps; used by ``drift``)."""
+        ...
+
+    def fingerprint(self, live: dict[str, Any]) -> str:
+        """A stable hash of what planning read from a live object (detects stale plans)."""
+        ...
+
+    def export(self, live: dict[str, Any]) -> dict[str, Any]:
+        """A YAML document (as data) that describes ``live`` exactly (``import``)."""
+        ...
+
+    # -- applying -------------------------------------------------------------------------
+    def send(self, step: Step, body: Mapping[str, Any], object_id: str | None) -> str | None:
+        """Send one step with secrets resolved; returns the new id for a create."""
+        ...
+
+    def find_by_name(self, name: str) -> str | None:
+        """The id of the live object called ``name`` (adopting after an ambiguous create)."""
+        ...
+
+    def verify(self, step: Step, live: dict[str, Any]) -> list[Mismatch]:
+        """Fields the read-back ``live`` holds differently from what ``step`` sent."""
+        ...
+
+    def recheck(self, step: Step, live: dict[str, Any]) -> list[str]:
+        """Reasons not to send ``step`` now (e.g. an asset value no longer offered)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,125 @@
+"""RevCent API v2 client for user and site third-party integrations: HTTP only, returns dicts.
+
+Why separate from the provider: this is the one place that knows RevCent's paths, envelopes
+and paging; the provider deals in desired/live values and never builds a URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from reconciler.errors import MalformedResponse
+from reconciler.http import ApiClient, ApiSettings, RateLimiter
+
+DEFAULT_URL = "https://api.revcent.com"
+PAGE_LIMIT = 25  # the vendor's maximum page size
+USER_PATH = "/v2/user_third_party_integrations"
+SITE_PATH = "/v2/site_third_party_integrations"
+
+
+def revcent_error(body: Any) -> tuple[str | None, str | None] | None:
+    """RevCent signals errors with ``code: 0`` (possibly under a 200), success with ``code: 1``."""
+    if not isinstance(body, dict):
+        return ("malformed_response", f"expected a JSON object, got {type(body).__name__}")
+    if body.get("code") == 1:
+        return None
+    code = body.get("error_code")
+    message = body.get("message") or body.get("result") or "the API answered code 0"
+    return (str(code) if code is not None else None, str(message))
+
+
+class RevCentClient:
+    """Thin wrapper over the documented (and assumed, see vendor-apis.md) operations."""
+
+    def __init__(self, settings: ApiSettings, *, limiter: RateLimiter | None = None):
+        self.api = ApiClient(settings, vendor_error=revcent_error, limiter=limiter)
+
+    def close(self) -> None:
+        self.api.close()
+
+    # -- user integrations ----------------------------------------------------------------
+    def list_page(self, page: int, limit: int = PAGE_LIMIT) -> list[dict[str, Any]]:
+        body = self.api.request(
+            "GET",
+            USER_PATH,
+            operation="GetUserThirdPartyIntegrations",
+            params={"limit": limit, "page": page},
+        )
+        return _results(body, "GetUserThirdPartyIntegrations")
+
+    def iter_integrations(self) -> Iterator[dict[str, Any]]:
+        """Every user integration, page by page until a short page."""
+        yield from _paged(self.list_page)
+
+    def get_integration(self, integration_id: str) -> dict[str, Any]:
+        body = self.api.request(
+            "GET", f"{USER_PATH}/{integration_id}", operation="GetUserThirdPartyIntegration"
+        )
+        if not isinstance(body.get("id"), str) or not isinstance(body.get("name"), str):
+            raise MalformedResponse(
+                f"GetUserThirdPartyIntegration {integration_id}: the answer has no id or name",
+                operation="GetUserThirdPartyIntegration",
+            )
+        return dict(body)
+
+    def create_integration(self, body: dict[str, Any]) -> str:
+        """Create once, never retried here: a lost answer may still have created it."""
+        answer = self.api.request(
+            "POST",
+            USER_PATH,
+            operation="CreateUserThirdPartyIntegration",
+            json_body=body,
+            retry=False,
+        )
+        new_id = answer.get("user_third_party_integration_id")
+        if not isinstance(new_id, str) or len(new_id) != 20:
+            raise MalformedResponse(
+                "CreateUserThirdPartyIntegration: the answer has no 20-character "
+                "user_third_party_integration_id",
+                operation="CreateUserThirdPartyIntegration",
+            )
+        return new_id
+
+    def edit_integration(self, integration_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Edit is a partial, idempotent update: repeating it after a lost answer is harmless."""
+        return dict(
+            self.api.request(
+                "POST",
+                f"{USER_PATH}/{integration_id}",
+                operation="EditUserThirdPartyIntegration",
+                json_body=body,
+            )
+        )
+
+    # -- site integrations (the catalog) --------------------------------------------------
+    def list_site_page(self, page: int, limit: int = PAGE_LIMIT) -> list[dict[str, Any]]:
+        body = self.api.request(
+            "GET",
+            SITE_PATH,
+            operation="GetSiteThirdPartyIntegrations",
+            params={"limit": limit, "page": page},
+        )
+        return _results(body, "GetSiteThirdPartyIntegrations")
+
+    def site_integrations(self) -> list[dict[str, Any]]:
+        return list(_paged(self.list_site_page))
+
+
+def _paged(fetch: Any) -> Iterator[dict[str, Any]]:
+    page = 1
+    while True:
+        results = fetch(page)
+        yield from results
+        if len(results) < PAGE_LIMIT:
+            return
+        page += 1
+
+
+def _results(body: dict[str, Any], operation: str) -> list[dict[str, Any]]:
+    results = body.get("results")
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        raise MalformedResponse(
+            f"{operation}: the answer has no 'results' list", operation=operation
+        )
+    return results

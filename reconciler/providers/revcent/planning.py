@@ -1,0 +1,284 @@
+"""Desired vs live for one RevCent integration: the field diff and the ordered Edit steps.
+
+Why this order: the vendor's guide (seed 002) says create disabled, save options, verify, enable
+last, and keep risky edits apart. So an update is at most five separate Edits — disable, then
+name/description, then credentials, then options, then enable — each holding only what changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from reconciler.plan import ID_PLACEHOLDER, SENSITIVE, Change, FieldChange, Step
+from reconciler.providers.base import PlanOptions
+from reconciler.providers.revcent.client import USER_PATH
+from reconciler.providers.revcent.state import (
+    Catalog,
+    LiveIntegration,
+    OptionValues,
+    norm_text,
+    norm_values,
+    options_body,
+)
+
+if TYPE_CHECKING:
+    from reconciler.providers.revcent.desired import DesiredIntegration
+
+PROVIDER = "revcent"
+KIND = "revcent/UserThirdPartyIntegration"
+CREATE = "CreateUserThirdPartyIntegration"
+EDIT = "EditUserThirdPartyIntegration"
+EDIT_PATH = USER_PATH + "/{id}"
+
+
+def manages(desired: DesiredIntegration, path: str) -> bool:
+    """False when ``path`` or one of its parents is listed under ``ignore``."""
+    return not any(path == i or path.startswith(i + ".") for i in desired.ignore)
+
+
+def desired_options(desired: DesiredIntegration) -> OptionValues:
+    """The option values the YAML manages (ignored ones left out), trimmed, duplicates dropped."""
+    out: OptionValues = {}
+    for option_id, fields in desired.options.items():
+        if not manages(desired, f"options.{option_id}"):
+            continue
+        for field_id, values in fields.items():
+            if manages(desired, f"options.{option_id}.{field_id}"):
+                cleaned = [norm_text(v) or "" for v in values]
+                out.setdefault(option_id, {})[field_id] = tuple(dict.fromkeys(cleaned))
+    return out
+
+
+def display(values: tuple[str, ...] | None, multiple: bool) -> Any:
+    """How an option value reads in a plan: a list for multi-selects, else one string."""
+    if not values:
+        return None
+    return sorted(values) if multiple else (values[0] if len(values) == 1 else list(values))
+
+
+def diff_fields(
+    desired: DesiredIntegration, live: LiveIntegration | None, catalog: Catalog
+) -> tuple[list[FieldChange], OptionValues]:
+    """Managed fields that differ, and the desired option values (for the merged body)."""
+    changes: list[FieldChange] = []
+    if live is None or norm_text(live.name) != norm_text(desired.name):
+        changes.append(FieldChange("name", live.name if live else None, desired.name, "low"))
+    if desired.description is not None and manages(desired, "description"):
+        before = live.description if live else None
+        if live is None or norm_text(before) != norm_text(desired.description):
+            changes.append(FieldChange("description", before, desired.description, "low"))
+    if desired.enabled is not None and manages(desired, "enabled"):
+        before_enabled = bool(live.enabled) if live else None
+        if before_enabled != desired.enabled:
+            changes.append(FieldChange("enabled", before_enabled, desired.enabled, "high"))
+    wanted = desired_options(desired)
+    for option_id, fields in wanted.items():
+        for field_id, values in fields.items():
+            multiple = catalog.is_multiple(option_id, field_id)
+            have = live.values(option_id, field_id) if live else None
+            if norm_values(values, multiple) != norm_values(have or (), multiple):
+                changes.append(
+                    FieldChange(
+                        f"options.{option_id}.{field_id}",
+                        display(have, multiple),
+                        display(values, multiple),
+                        "high",
+                    )
+                )
+    return changes, wanted
+
+
+def plan_change(
+    desired: DesiredIntegration,
+    live: LiveIntegration | None,
+    site: Catalog,
+    options: PlanOptions,
+) -> Change:
+    """The change for one integration.
+
+    Refusals (unknown ids, assets not offered, enabling while incomplete, external
+    credentials not saved) are found before, by ``catalog_checks`` on the same live state.
+    """
+    catalog = live.catalog if live is not None else site
+    doc = desired.document
+    notes: list[str] = []
+    fields, wanted = diff_fields(desired, live, catalog)
+
+    creds_body, creds_change = _credentials(desired, live, options)
+    if creds_change is not None:
+        fields.append(creds_change)
+
+    option_changes = [f for f in fields if f.path.startswith("options.")]
+    merged = _merge(live.options if live else {}, wanted)
+    recheck = False
+    if option_changes:
+        recheck = _assets_checked_later(live, catalog, wanted, creds_body is not None)
+        if recheck:
+            notes.append(
+                "asset values are checked against the assets RevCent lists once the "
+                "credentials are saved, before the options are sent"
+            )
+
+    enabling = desired.enabled is True and manages(desired, "enabled")
+    enabling = enabling and (live is None or not live.enabled)
+
+    if live is None:
+        steps = _create_steps(
+            desired, site, creds_body, merged if option_changes else None, recheck, enabling
+        )
+        if desired.enabled is None:
+            notes.append("created disabled: the YAML does not manage 'enabled'")
+        change = Change(
+            PROVIDER,
+            KIND,
+            desired.name,
+            None,
+            "create",
+            str(doc.location()),
+            tuple(fields),
+            tuple(steps),
+            tuple(notes),
+        )
+        return change
+
+    steps = _update_steps(
+        desired, live, fields, creds_body, merged if option_changes else None, recheck, catalog
+    )
+    action = "update" if steps else "noop"
+    change = Change(
+        PROVIDER,
+        KIND,
+        desired.name,
+        live.id,
+        action,
+        str(doc.location()),
+        tuple(fields) if steps else (),
+        tuple(steps),
+        tuple(notes) if steps else (),
+    )
+    return change
+
+
+def _credentials(
+    desired: DesiredIntegration,
+    live: LiveIntegration | None,
+    options: PlanOptions,
+) -> tuple[dict[str, Any] | None, FieldChange | None]:
+    """The ``third_party_credentials`` body to send (None: send nothing) and its field change.
+
+    Sent on create, when RevCent lacks the credential id, or on a rotation the user asked for;
+    never for external credentials (a person saved them), and never just because: a changed
+    secret cannot be seen by reading.
+    """
+    creds = desired.credentials
+    if creds is None or creds.external or not manages(desired, "credentials"):
+        return None, None
+    saved = live.credentials_saved if live else frozenset()
+    if live is not None and creds.id in saved and not options.rotates(desired.name):
+        return None, None
+    body = {"id": creds.id, "fields": [{"id": k, "value": v} for k, v in creds.fields.items()]}
+    before = "(saved)" if creds.id in saved else "(not saved)"
+    return body, FieldChange(f"credentials.{creds.id}", before, SENSITIVE, "high", sensitive=True)
+
+
+def _merge(live: Mapping[str, Mapping[str, tuple[str, ...]]], wanted: OptionValues) -> OptionValues:
+    """The complete option set to send: live saved values with the desired ones laid over."""
+    merged: OptionValues = {o: dict(fields) for o, fields in live.items()}
+    for option_id, fields in wanted.items():
+        merged.setdefault(option_id, {}).update(fields)
+    return merged
+
+
+def _assets_checked_later(
+    live: LiveIntegration | None,
+    catalog: Catalog,
+    wanted: OptionValues,
+    credentials_change: bool,
+) -> bool:
+    """True when an asset value is sent but RevCent cannot list the assets before the step:
+    the integration is new, has no saved credentials, or gets new ones first."""
+    uses_assets = any(
+        catalog.is_asset(option_id, field_id)
+        for option_id, fields in wanted.items()
+        for field_id in fields
+    )
+    return uses_assets and (live is None or credentials_change or not live.credentials_saved)
+
+
+def _create_steps(
+    desired: DesiredIntegration,
+    site: Catalog,
+    creds_body: dict[str, Any] | None,
+    merged: OptionValues | None,
+    recheck: bool,
+    enabling: bool,
+) -> list[Step]:
+    body: dict[str, Any] = {"name": desired.name}
+    if desired.description is not None and manages(desired, "description"):
+        body["description"] = desired.description
+    body["site_third_party_integration"] = site.site_id
+    if creds_body is not None:
+        body["third_party_credentials"] = creds_body
+    body["enabled"] = False
+    steps = [Step(CREATE, "POST", USER_PATH, body, "high", "create, disabled")]
+    if merged:
+        steps.append(
+            Step(
+                EDIT,
+                "POST",
+                EDIT_PATH,
+                {"third_party_options": options_body(merged, site)},
+                "high",
+                "save options",
+                recheck_assets=recheck,
+            )
+        )
+    if enabling:
+        steps.append(Step(EDIT, "POST", EDIT_PATH, {"enabled": True}, "high", "enable last"))
+    return steps
+
+
+def _update_steps(
+    desired: DesiredIntegration,
+    live: LiveIntegration,
+    fields: list[FieldChange],
+    creds_body: dict[str, Any] | None,
+    merged: OptionValues | None,
+    recheck: bool,
+    catalog: Catalog,
+) -> list[Step]:
+    path = EDIT_PATH.replace(ID_PLACEHOLDER, live.id)
+    changed = {f.path: f for f in fields}
+    steps: list[Step] = []
+    if "enabled" in changed and changed["enabled"].after is False:
+        steps.append(Step(EDIT, "POST", path, {"enabled": False}, "high", "disable first"))
+    text = {k: changed[k].after for k in ("name", "description") if k in changed}
+    if text:
+        steps.append(Step(EDIT, "POST", path, text, "low", "rename / describe"))
+    if creds_body is not None:
+        steps.append(
+            Step(
+                EDIT,
+                "POST",
+                path,
+                {"third_party_credentials": creds_body},
+                "high",
+                "save credentials",
+            )
+        )
+    if merged is not None:
+        steps.append(
+            Step(
+                EDIT,
+                "POST",
+                path,
+                {"third_party_options": options_body(merged, catalog)},
+                "high",
+                "save options",
+                recheck_assets=recheck,
+            )
+        )
+    if "enabled" in changed and changed["enabled"].after is True:
+        steps.append(Step(EDIT, "POST", path, {"enabled": True}, "high", "enable last"))
+    return steps

@@ -1,0 +1,245 @@
+"""The RevCent provider: reads, plans, sends, verifies and exports user integrations.
+
+Why a thin glue module: the rules live in ``planning`` and ``state``, the wire in ``client``;
+this class only answers the core's ``Provider`` protocol with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from reconciler.errors import PlanError, Problem
+from reconciler.http import ApiSettings, RateLimiter
+from reconciler.model import Document
+from reconciler.plan import Change, FieldChange, Step
+from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
+from reconciler.providers.revcent import catalog_checks
+from reconciler.providers.revcent import desired as desired_module
+from reconciler.providers.revcent.client import DEFAULT_URL, RevCentClient
+from reconciler.providers.revcent.desired import DesiredIntegration
+from reconciler.providers.revcent.planning import CREATE, KIND, PROVIDER, diff_fields, plan_change
+from reconciler.providers.revcent.state import (
+    Catalog,
+    LiveIntegration,
+    comparable,
+    options_from_body,
+)
+
+ENV_URL = "REVCENT_API_URL"
+ENV_KEY = "REVCENT_API_KEY"
+
+
+class RevCentProvider:
+    """RevCent user third-party integrations of one account (one key: Test or Live mode)."""
+
+    name = PROVIDER
+    kinds = (KIND,)
+    default_url = DEFAULT_URL
+    env_url = ENV_URL
+    env_key = ENV_KEY
+    auth_header = "x-api-key"
+
+    def __init__(self, settings: ApiSettings, *, limiter: RateLimiter | None = None):
+        self.client = RevCentClient(settings, limiter=limiter)
+        self._sites: list[dict[str, Any]] | None = None
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- desired state --------------------------------------------------------------------
+    def parse(self, document: Document) -> DesiredIntegration:
+        return desired_module.from_document(document)
+
+    # -- reading --------------------------------------------------------------------------
+    def list_live(self) -> list[LiveRef]:
+        return [
+            LiveRef(str(r.get("id")), str(r.get("name"))) for r in self.client.iter_integrations()
+        ]
+
+    def get_live(self, object_id: str) -> dict[str, Any]:
+        return self.client.get_integration(object_id)
+
+    def prepare(self, desired: Sequence[Any]) -> None:
+        if desired and self._sites is None:
+            self._sites = self.client.site_integrations()
+
+    @property
+    def sites(self) -> list[dict[str, Any]]:
+        if self._sites is None:
+            self._sites = self.client.site_integrations()
+        return self._sites
+
+    def _site(self, reference: str) -> Catalog | None:
+        by_id = [s for s in self.sites if s.get("id") == reference]
+        matches = by_id or [s for s in self.sites if s.get("name") == reference]
+        return Catalog(matches[0]) if len(matches) == 1 else None
+
+    # -- planning and checking ------------------------------------------------------------
+    def check_live(
+        self, desired: Sequence[Any], live: Mapping[str, dict[str, Any]]
+    ) -> list[Problem]:
+        return catalog_checks.check_against_catalog(list(desired), self.sites, live)
+
+    def plan_change(
+        self, desired: Any, live: dict[str, Any] | None, options: PlanOptions
+    ) -> Change:
+        assert isinstance(desired, DesiredIntegration)
+        site = self._site(desired.site_integration)
+        if site is None:
+            raise PlanError(
+                desired.document.problem(
+                    ("site_integration",),
+                    f"{desired.name}: site integration {desired.site_integration!r} is unknown "
+                    "or ambiguous",
+                    "run 'reconciler validate --live' for details",
+                )
+            )
+        current = LiveIntegration.from_body(live) if live is not None else None
+        if (
+            current is not None
+            and current.catalog.site_id
+            and current.catalog.site_id != site.site_id
+        ):
+            raise PlanError(
+                desired.document.problem(
+                    ("site_integration",),
+                    f"{desired.name}: the live integration uses site integration "
+                    f"{current.catalog.name!r} ({current.catalog.site_id}); "
+                    "RevCent cannot change it",
+                    "give the new integration another name, and disable the old one",
+                )
+            )
+        change = plan_change(desired, current, site, options)
+        if current is not None:
+            change = _with_fingerprint(change, self.fingerprint(live or {}))
+        return change
+
+    def drift(self, desired: Any, live: dict[str, Any]) -> list[FieldChange]:
+        current = LiveIntegration.from_body(live)
+        fields, _ = diff_fields(desired, current, current.catalog)
+        creds = desired.credentials
+        if creds is not None and creds.id not in current.credentials_saved:
+            fields.append(FieldChange(f"credentials.{creds.id}", "(not saved)", "(saved)", "high"))
+        return fields
+
+    def fingerprint(self, live: dict[str, Any]) -> str:
+        current = LiveIntegration.from_body(live)
+        view = {
+            "name": current.name,
+            "description": current.description,
+            "enabled": current.enabled,
+            "credentials_saved": sorted(current.credentials_saved),
+            "options": comparable(current.options, current.catalog),
+            "site": current.catalog.site_id,
+        }
+        blob = json.dumps(view, sort_keys=True, separators=(",", ":")).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def export(self, live: dict[str, Any]) -> dict[str, Any]:
+        current = LiveIntegration.from_body(live)
+        site = current.catalog
+        same_name = [s for s in self.sites if s.get("name") == site.name]
+        doc: dict[str, Any] = {
+            "kind": KIND,
+            "name": current.name,
+            "id": current.id,
+            "description": current.description or "",
+            "enabled": bool(current.enabled),
+            "site_integration": site.name if len(same_name) == 1 else site.site_id,
+        }
+        if site.credential_id and site.credential_id in current.credentials_saved:
+            doc["credentials"] = {"id": site.credential_id, "external": True}
+        options: dict[str, dict[str, Any]] = {}
+        for option_id, fields in comparable(current.options, site).items():
+            for field_id in fields:
+                raw = current.values(option_id, field_id) or ()
+                multiple = site.is_multiple(option_id, field_id)
+                options.setdefault(option_id, {})[field_id] = (
+                    list(raw) if multiple or len(raw) != 1 else raw[0]
+                )
+        if options:
+            doc["options"] = options
+        return doc
+
+    # -- applying -------------------------------------------------------------------------
+    def send(self, step: Step, body: Mapping[str, Any], object_id: str | None) -> str | None:
+        if step.operation == CREATE:
+            return self.client.create_integration(dict(body))
+        assert object_id is not None, "an Edit needs the integration id"
+        self.client.edit_integration(object_id, dict(body))
+        return None
+
+    def find_by_name(self, name: str) -> str | None:
+        for ref in self.list_live():
+            if ref.name == name:
+                return ref.id
+        return None
+
+    def verify(self, step: Step, live: dict[str, Any]) -> list[Mismatch]:
+        return verify_step(step, LiveIntegration.from_body(live))
+
+    def recheck(self, step: Step, live: dict[str, Any]) -> list[str]:
+        if not step.recheck_assets:
+            return []
+        current = LiveIntegration.from_body(live)
+        reasons = []
+        for option_id, fields in options_from_body(
+            step.body.get("third_party_options", [])
+        ).items():
+            for field_id, values in fields.items():
+                if not current.catalog.is_asset(option_id, field_id):
+                    continue
+                offered = current.catalog.assets(option_id, field_id)
+                reasons += [
+                    f"{value!r} is not among the assets now listed for options.{option_id}."
+                    f"{field_id} ({', '.join(offered) or 'none'}); not guessing a replacement"
+                    for value in values
+                    if value not in offered
+                ]
+        return reasons
+
+
+def verify_step(step: Step, live: LiveIntegration) -> list[Mismatch]:
+    """What the read-back holds differently from what ``step`` sent (secrets: only 'saved')."""
+    body = step.body
+    out: list[Mismatch] = []
+    for key in ("name", "description", "enabled"):
+        if key in body and _norm(getattr(live, key)) != _norm(body[key]):
+            out.append(Mismatch(key, body[key], getattr(live, key)))
+    if (
+        "site_third_party_integration" in body
+        and live.catalog.site_id != body["site_third_party_integration"]
+    ):
+        out.append(
+            Mismatch("site_integration", body["site_third_party_integration"], live.catalog.site_id)
+        )
+    creds = body.get("third_party_credentials")
+    if creds is not None and creds["id"] not in live.credentials_saved:
+        out.append(Mismatch(f"credentials.{creds['id']}", "(saved)", "(not saved)"))
+    if "third_party_options" in body:
+        sent = comparable(options_from_body(body["third_party_options"]), live.catalog)
+        stored = comparable(live.options, live.catalog)
+        for option_id in sorted(set(sent) | set(stored)):
+            for field_id in sorted(set(sent.get(option_id, {})) | set(stored.get(option_id, {}))):
+                want = sent.get(option_id, {}).get(field_id)
+                have = stored.get(option_id, {}).get(field_id)
+                if want != have:
+                    out.append(
+                        Mismatch(
+                            f"options.{option_id}.{field_id}", list(want or ()), list(have or ())
+                        )
+                    )
+    return out
+
+
+def _norm(value: Any) -> Any:
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _with_fingerprint(change: Change, fingerprint: str) -> Change:
+    from dataclasses import replace
+
+    return replace(change, live_fingerprint=fingerprint)

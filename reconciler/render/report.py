@@ -1,0 +1,105 @@
+"""The apply report as text, JSON or Markdown: per integration each step, outcome, verification.
+
+Why its own module: the report is read by people in CI logs and job summaries, and by machines
+(JSON); all three forms must say the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reconciler.executor import ApplyReport, Result
+from reconciler.plan import redact
+from reconciler.render.markdown import escape
+from reconciler.render.values import show
+
+MARKS = {"applied": "✔", "altered": "≠", "failed": "✘", "stale": "⧗"}
+STEP_MARKS = {"verified": "ok", "altered": "ALTERED", "failed": "FAILED", "skipped": "skipped"}
+
+
+def report_to_data(report: ApplyReport) -> dict[str, Any]:
+    return {
+        "format_version": 1,
+        "summary": {
+            o: report.count(o)  # type: ignore[arg-type]
+            for o in ("applied", "altered", "failed", "stale")
+        },
+        "exit_code": report.exit_code,
+        "journal": report.journal_path,
+        "integrations": [_result(r) for r in report.results],
+    }
+
+
+def _result(result: Result) -> dict[str, Any]:
+    change = result.change
+    return {
+        "provider": change.provider,
+        "name": change.name,
+        "id": result.id,
+        "action": change.action,
+        "outcome": result.outcome,
+        "message": result.message,
+        "steps": [
+            {
+                "operation": s.step.operation,
+                "purpose": s.step.purpose,
+                "body": redact(s.step.body),
+                "status": s.status,
+                "adopted": s.adopted,
+                "error": s.error,
+                "mismatches": [
+                    {"path": m.path, "expected": m.expected, "actual": m.actual}
+                    for m in s.mismatches
+                ],
+            }
+            for s in result.steps
+        ],
+    }
+
+
+def render_report_json(report: ApplyReport) -> str:
+    return json.dumps(report_to_data(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_report_text(report: ApplyReport) -> str:
+    lines: list[str] = []
+    for result in report.results:
+        ident = f" ({result.id})" if result.id else ""
+        lines.append(f"{MARKS[result.outcome]} {result.outcome}  {result.change.name}{ident}")
+        for s in result.steps:
+            extra = " (adopted the integration a lost answer had created)" if s.adopted else ""
+            lines.append(
+                f"    {STEP_MARKS[s.status]:8} {s.step.operation}  {s.step.purpose}{extra}"
+            )
+            for m in s.mismatches:
+                lines.append(
+                    f"             {m.path}: sent {show(m.expected)}, stored {show(m.actual)}"
+                )
+        if result.message:
+            lines.append(f"    {result.message}")
+    lines.append("")
+    lines.append(f"Apply: {report.summary_line()}.")
+    if report.journal_path:
+        lines.append(f"Journal: {report.journal_path}")
+    return "\n".join(lines) + "\n"
+
+
+def render_report_markdown(report: ApplyReport) -> str:
+    lines = [
+        "### reconciler apply",
+        "",
+        f"**{report.summary_line()}**",
+        "",
+        "| Outcome | Integration | Steps | Message |",
+        "|---|---|---|---|",
+    ]
+    for r in report.results:
+        steps = ", ".join(f"{s.step.purpose}: {STEP_MARKS[s.status]}" for s in r.steps) or "—"
+        lines.append(
+            f"| {MARKS[r.outcome]} {r.outcome} | {escape(r.change.name)} | {escape(steps)} "
+            f"| {escape(r.message or '')} |"
+        )
+    if report.journal_path:
+        lines += ["", f"Journal: `{report.journal_path}`"]
+    return "\n".join(lines) + "\n"

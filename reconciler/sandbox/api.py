@@ -1,0 +1,111 @@
+"""The vendor's routes: RevCent v2 user and site third-party integrations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from aiohttp import web
+
+from reconciler.sandbox import catalog
+from reconciler.sandbox.apierror import ApiFailure
+from reconciler.sandbox.context import ConnectionDropped, read_json, reply, state_of
+from reconciler.sandbox.envelope import success
+from reconciler.sandbox.store import Integration
+from reconciler.sandbox.views import site_view
+
+routes = web.RouteTableDef()
+
+USER = "/v2/user_third_party_integrations"
+SITE = "/v2/site_third_party_integrations"
+MAX_LIMIT = 25
+
+
+def _paging(query: Mapping[str, str]) -> tuple[int, int]:
+    """``limit`` (1..25, default 25) and ``page`` (from 1, default 1) of a list request."""
+    values = []
+    for name, default, top in (("limit", MAX_LIMIT, MAX_LIMIT), ("page", 1, None)):
+        raw = query.get(name, str(default)).strip()
+        value = int(raw) if raw.isdigit() else 0
+        if value < 1 or (top is not None and value > top):
+            allowed = f"1..{top}" if top else "an integer >= 1"
+            raise ApiFailure("invalid_parameter", f"{name}: must be {allowed}")
+        values.append(value)
+    return values[0], values[1]
+
+
+def _listing(results: list[dict[str, object]], page: int) -> web.Response:
+    return reply(success(current_count=len(results), current_page=page, results=results))
+
+
+@routes.get(USER)
+async def list_integrations(request: web.Request) -> web.Response:
+    limit, page = _paging(request.query)
+    return _listing(state_of(request).service.list(limit, page), page)
+
+
+@routes.get(USER + "/{integration_id}")
+async def get_integration(request: web.Request) -> web.Response:
+    view = state_of(request).service.get(request.match_info["integration_id"])
+    return reply(success(**view))
+
+
+@routes.post(USER)
+async def create_integration(request: web.Request) -> web.Response:
+    state = state_of(request)
+    new_id = state.service.create(await read_json(request))
+    _maybe_drop(request)
+    return reply(
+        success(
+            user_third_party_integration_id=new_id,
+            result="User third party integration created",
+        )
+    )
+
+
+@routes.post(USER + "/{integration_id}")
+async def edit_integration(request: web.Request) -> web.Response:
+    state = state_of(request)
+    integration_id = request.match_info["integration_id"]
+    body = await read_json(request)
+
+    def alter(rec: Integration, sent: Mapping[str, Any], name_free: Callable[[str], bool]) -> bool:
+        altered = state.faults.alter(rec, sent, name_free)
+        if altered:
+            state.stats.event("altered")
+        return altered
+
+    state.service.edit(integration_id, body, alter=alter)
+    _maybe_drop(request)
+    return reply(
+        success(
+            user_third_party_integration_id=integration_id,
+            result="User third party integration updated",
+        )
+    )
+
+
+def _maybe_drop(request: web.Request) -> None:
+    # Called only after the write is committed: the client sees a transport error for a
+    # change that did happen, the case a tool must never retry blindly.
+    if state_of(request).faults.drop():
+        raise ConnectionDropped
+
+
+@routes.get(SITE)
+async def list_sites(request: web.Request) -> web.Response:
+    limit, page = _paging(request.query)
+    start = (page - 1) * limit
+    sites = catalog.SITE_INTEGRATIONS[start : start + limit]
+    return _listing([site_view(s) for s in sites], page)
+
+
+@routes.get(SITE + "/{site_id}")
+async def get_site(request: web.Request) -> web.Response:
+    site_id = request.match_info["site_id"]
+    site = catalog.site_integration(site_id)
+    if site is None:
+        raise ApiFailure(
+            "site_integration_not_found", f"no site third party integration has id '{site_id}'"
+        )
+    return reply(success(**site_view(site)))

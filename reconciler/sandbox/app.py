@@ -1,0 +1,136 @@
+"""The aiohttp application: routes plus the middlewares every request passes through.
+
+Order, outermost first: ``_outer`` (error envelope, dropped connections, stats, access log),
+then ``_guard`` (API key, then — for API routes only — latency, rate limit, 5xx faults).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from reconciler.sandbox import admin, api
+from reconciler.sandbox.apierror import ApiFailure
+from reconciler.sandbox.context import (
+    ADMIN_PREFIX,
+    STATE,
+    ConnectionDropped,
+    SandboxState,
+    reply,
+    state_of,
+)
+from reconciler.sandbox.envelope import failure
+from reconciler.sandbox.faults import format_retry_after
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+access_log = logging.getLogger("reconciler.sandbox.access")
+log = logging.getLogger("reconciler.sandbox")
+
+
+def create_app(state: SandboxState) -> web.Application:
+    """The sandbox's web application serving ``state``."""
+    app = web.Application(middlewares=[_outer, _guard])
+    app[STATE] = state
+    app.add_routes(api.routes)
+    app.add_routes(admin.routes)
+    return app
+
+
+def _error(exc: ApiFailure) -> web.Response:
+    resp = reply(failure(exc.error_code, exc.message), status=exc.status)
+    resp.headers.update(exc.headers)
+    return resp
+
+
+def _route(request: web.Request) -> str:
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else "(unknown route)"
+
+
+@web.middleware
+async def _outer(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    status: int | None
+    try:
+        resp = await _answer(request, handler)
+        status = resp.status
+    except ConnectionDropped:
+        if request.transport is not None:
+            # abort(), not close(): nothing buffered may reach the client, not even a FIN-ed
+            # partial answer; httpx then reports "Server disconnected without a response".
+            request.transport.abort()
+        resp = web.Response(status=499)  # never sent: the transport is gone
+        status = None
+    if not request.path.startswith(ADMIN_PREFIX):
+        state_of(request).stats.request(request.method, _route(request), status)
+    if access_log.isEnabledFor(logging.INFO):
+        # Method, path, status and time only: bodies and query values are never logged.
+        ms = (time.perf_counter() - started) * 1000
+        shown = status if status is not None else "dropped"
+        access_log.info("%s %s %s %.1fms", request.method, request.path, shown, ms)
+    return resp
+
+
+async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiFailure as exc:
+        return _error(exc)
+    except web.HTTPNotFound:
+        return _error(ApiFailure("not_found", f"no route for {request.method} {request.path}"))
+    except web.HTTPMethodNotAllowed as exc:
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        failure_ = ApiFailure(
+            "method_not_allowed",
+            f"{request.method} is not allowed on {request.path} (allowed: {allowed})",
+            headers={"Allow": allowed},
+        )
+        return _error(failure_)
+    except (ConnectionDropped, web.HTTPException):
+        raise
+    except Exception:
+        log.exception("sandbox bug answering %s %s", request.method, request.path)
+        return _error(ApiFailure("internal_error", "the sandbox failed; see its log"))
+
+
+@web.middleware
+async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    state = state_of(request)
+    _authenticate(request, state.api_key)
+    if not request.path.startswith(ADMIN_PREFIX):
+        await _inject_faults(state)
+    return await handler(request)
+
+
+def _authenticate(request: web.Request, api_key: str) -> None:
+    sent = request.headers.get("x-api-key")
+    if sent is None:
+        raise ApiFailure("missing_api_key", "the x-api-key header is required")
+    if not hmac.compare_digest(sent.encode(), api_key.encode()):
+        raise ApiFailure("invalid_api_key", "the x-api-key header is not a valid API key")
+
+
+async def _inject_faults(state: SandboxState) -> None:
+    faults = state.faults
+    delay = faults.delay()
+    if delay > 0:
+        await asyncio.sleep(delay)
+    wait = faults.retry_after()
+    if wait > 0:
+        state.stats.event("rate_limited")
+        raise ApiFailure(
+            "rate_limited",
+            f"too many requests; retry after {format_retry_after(wait)} seconds",
+            headers={"Retry-After": format_retry_after(wait)},
+        )
+    status = faults.server_error()
+    if status is not None:
+        state.stats.event("injected_errors")
+        code = "service_unavailable" if status == 503 else "internal_error"
+        raise ApiFailure(code, "injected server fault: the request was not processed")
