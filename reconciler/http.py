@@ -11,6 +11,7 @@ import json
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,38 +50,72 @@ class RetryPolicy:
 
 
 class RateLimiter:
-    """A token bucket shared by all threads; slows everyone down when the server says 429.
+    """A pacing limiter shared by all threads; it slows down when the server says 429.
 
-    ``rate`` None means unlimited, but a 429's Retry-After still pauses every caller.
+    ``rate`` is the user's ceiling (None: none). On a 429 every caller waits for Retry-After
+    and the pace drops to 80% of the rate of recent successful answers; each success raises
+    it by 0.3% again (additive-increase, multiplicative-decrease), never above the ceiling.
     """
+
+    WINDOW = 50
+    HORIZON = 5.0  # seconds of successes that count as "recent"
+    FALLBACK = 10.0  # pace after a 429 when nothing recent succeeded
 
     def __init__(self, rate: float | None = None, *, clock: Callable[[], float] = time.monotonic):
         self.rate = rate
+        self._pace: float | None = rate
         self._clock = clock
         self._lock = threading.Lock()
         self._next_free = 0.0  # earliest moment the next request may start
         self._paused_until = 0.0
-        self.waits = 0
+        self._recent: deque[float] = deque(maxlen=self.WINDOW)
         self.throttled = 0  # 429 answers seen
+
+    @property
+    def pace(self) -> float | None:
+        """Requests per second now allowed (None: unlimited)."""
+        return self._pace
 
     def acquire(self) -> None:
         """Block until this caller may send one request."""
         with self._lock:
             now = self._clock()
             start = max(now, self._paused_until)
-            if self.rate:
+            if self._pace:
                 start = max(start, self._next_free)
-                self._next_free = start + 1.0 / self.rate
+                self._next_free = start + 1.0 / self._pace
         wait = start - now
         if wait > 0:
-            self.waits += 1
             time.sleep(wait)
 
     def pause(self, seconds: float) -> None:
-        """Hold every caller back for ``seconds`` (a Retry-After)."""
+        """Hold every caller back for ``seconds`` (a Retry-After) and slow the pace down."""
         with self._lock:
             self.throttled += 1
-            self._paused_until = max(self._paused_until, self._clock() + seconds)
+            now = self._clock()
+            self._paused_until = max(self._paused_until, now + seconds)
+            observed = self._observed_rate(now)
+            if observed is not None:
+                lowered = max(0.5, observed * 0.8)
+            else:
+                lowered = self._pace / 2 if self._pace else self.FALLBACK
+            self._pace = min(self._pace, lowered) if self._pace else lowered
+
+    def succeeded(self) -> None:
+        """One answer that was not a 429: remember it, and speed back up a little."""
+        with self._lock:
+            self._recent.append(self._clock())
+            if self._pace is not None and self._pace != self.rate:
+                raised = self._pace * 1.003
+                self._pace = min(raised, self.rate) if self.rate else raised
+
+    def _observed_rate(self, now: float) -> float | None:
+        """Successful answers per second over the recent window, if there were enough."""
+        recent = [t for t in self._recent if now - t <= self.HORIZON]
+        if len(recent) < 2:
+            return None
+        span = now - recent[0]
+        return (len(recent) - 1) / span if span > 0 else None
 
 
 @dataclass
@@ -152,20 +187,22 @@ class ApiClient:
         json_body: Any = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        retry: bool = True,
+        idempotent: bool = True,
         on_retry: Callable[[ApiError, int], None] | None = None,
     ) -> Any:
         """Send one request and return the decoded JSON body, retrying temporary failures.
 
-        ``retry=False`` is for non-idempotent calls: the first temporary failure is raised and
-        the caller decides (a Create looks the object up instead of sending again).
+        ``idempotent=False`` is for a Create: only a 429 (refused before any work) is sent
+        again; any other temporary failure is raised at once and the caller decides (it looks
+        the object up instead of creating it twice).
         """
-        attempts = self.settings.retry.attempts if retry else 1
+        attempts = self.settings.retry.attempts
         for attempt in range(1, attempts + 1):
             try:
                 return self._send_once(method, path, operation, json_body, params, headers)
             except ApiError as exc:
-                if not exc.temporary or attempt == attempts:
+                safe = idempotent or isinstance(exc, RateLimited)
+                if not exc.temporary or not safe or attempt == attempts:
                     raise
                 if on_retry is not None:
                     on_retry(exc, attempt)
@@ -213,6 +250,7 @@ class ApiClient:
         parsed = self._vendor_error(body) if body is not None else None
         error_code, vendor_message = parsed if parsed else (None, None)
         if status < 400 and body is not None and parsed is None:
+            self.limiter.succeeded()
             return body
         detail = vendor_message or _snippet(response.text)
         where = f"{operation}: HTTP {status}"

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from reconciler import __version__, exitcodes
-from reconciler.errors import ConfigError, ReconcilerError
+from reconciler.errors import ConfigError, ReconcilerError, SafetyError
 
 COMMANDS = {
     "validate": "reconciler.cli.validate:validate",
@@ -71,6 +71,9 @@ def run(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         report_config_error(exc)
         return exitcodes.ERROR
+    except SafetyError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return exitcodes.SAFETY
     except ReconcilerError as exc:
         click.echo(f"error: {exc}", err=True)
         return exitcodes.ERROR

@@ -75,9 +75,9 @@ async def reset(request: web.Request) -> web.Response:
     return reply(success(result="sandbox reset", demo_seeded=seeded))
 
 
-@routes.post(ADMIN_PREFIX + "integrations/{integration_id}/forget_credentials")
+@routes.post(ADMIN_PREFIX + "integrations/{id}/forget_credentials")
 async def forget_credentials(request: web.Request) -> web.Response:
-    integration_id = request.match_info["integration_id"]
+    integration_id = request.match_info["id"]
     state_of(request).service.forget_credentials(integration_id)
     return reply(
         success(user_third_party_integration_id=integration_id, result="credentials forgotten")

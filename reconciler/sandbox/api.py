@@ -44,9 +44,9 @@ async def list_integrations(request: web.Request) -> web.Response:
     return _listing(state_of(request).service.list(limit, page), page)
 
 
-@routes.get(USER + "/{integration_id}")
+@routes.get(USER + "/{id}")
 async def get_integration(request: web.Request) -> web.Response:
-    view = state_of(request).service.get(request.match_info["integration_id"])
+    view = state_of(request).service.get(request.match_info["id"])
     return reply(success(**view))
 
 
@@ -63,10 +63,10 @@ async def create_integration(request: web.Request) -> web.Response:
     )
 
 
-@routes.post(USER + "/{integration_id}")
+@routes.post(USER + "/{id}")
 async def edit_integration(request: web.Request) -> web.Response:
     state = state_of(request)
-    integration_id = request.match_info["integration_id"]
+    integration_id = request.match_info["id"]
     body = await read_json(request)
 
     def alter(rec: Integration, sent: Mapping[str, Any], name_free: Callable[[str], bool]) -> bool:
@@ -100,9 +100,9 @@ async def list_sites(request: web.Request) -> web.Response:
     return _listing([site_view(s) for s in sites], page)
 
 
-@routes.get(SITE + "/{site_id}")
+@routes.get(SITE + "/{id}")
 async def get_site(request: web.Request) -> web.Response:
-    site_id = request.match_info["site_id"]
+    site_id = request.match_info["id"]
     site = catalog.site_integration(site_id)
     if site is None:
         raise ApiFailure(

@@ -1,64 +1,11 @@
-"""Helpers for the config tests: fixture paths, and live Get bodies shaped like RevCent's.
-
-Live bodies are built from the sandbox catalog exactly as GetUserThirdPartyIntegration shows
-them (seed 003): asset selects list ``catalog.assets_for`` only once credentials are saved.
-"""
+"""Shared by the config tests: where the fixtures are, and running inside that directory."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-from reconciler.sandbox import catalog
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "config"
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "integrations"
-
-LiveGet = Callable[..., dict[str, Any]]
-
-
-def live_get(
-    name: str,
-    site_id: str,
-    *,
-    integration_id: str = "UserIntegration00001",
-    saved: Mapping[str, str] | None = None,
-    options_saved: Mapping[str, Mapping[str, list[str]]] | None = None,
-    enabled: bool = False,
-) -> dict[str, Any]:
-    """A GetUserThirdPartyIntegration body; ``saved`` are the saved credential field values."""
-    site = copy.deepcopy(catalog.site_integration(site_id))
-    assert site is not None, site_id
-    for option in site["third_party_options"]:
-        for field in option["fields"]:
-            settings = field.get("select_settings")
-            if settings and settings["third_party_asset"]:
-                settings["options"] = (
-                    catalog.assets_for(site_id, option["id"], field["id"], dict(saved))
-                    if saved is not None
-                    else []
-                )
-    return {
-        "api_call_id": "ApiCall0000000000001",
-        "api_call_unix": 1_760_000_000,
-        "code": 1,
-        "id": integration_id,
-        "name": name,
-        "description": "",
-        "enabled": enabled,
-        "third_party_credentials_saved": (
-            [site["third_party_credentials"]["id"]] if saved is not None else []
-        ),
-        "third_party_options_saved": [
-            {"id": option_id, "fields": [{"id": f, "value": list(v)} for f, v in fields.items()]}
-            for option_id, fields in (options_saved or {}).items()
-        ],
-        "site_third_party_integration": site,
-    }
+from config_support import FIXTURES
 
 
 @pytest.fixture

@@ -116,9 +116,12 @@ def test_site_catalog_endpoints_match_the_get_schema_parts(
     assert one.status_code == 200
     check_vendor("site_get", one.json())
     # Assets belong to an account: a catalog entry lists none.
-    assert _field(
-        {"site_third_party_integration": one.json()}, "company", "company_code"
-    )["select_settings"]["options"] == []
+    assert (
+        _field({"site_third_party_integration": one.json()}, "company", "company_code")[
+            "select_settings"
+        ]["options"]
+        == []
+    )
 
 
 def test_assets_appear_only_after_credentials_and_follow_them(sandbox_api: Any) -> None:
@@ -179,7 +182,10 @@ def test_multiple_select_keeps_every_value(sandbox_api: Any) -> None:
 def test_credential_values_never_come_back(sandbox_client: httpx.Client, sandbox_api: Any) -> None:
     _complete_avalara(sandbox_api)
     texts = [sandbox_client.get(USER).text]
-    texts += [sandbox_client.get(f"{USER}/{i['id']}").text for i in sandbox_client.get(USER).json()["results"]]
+    texts += [
+        sandbox_client.get(f"{USER}/{i['id']}").text
+        for i in sandbox_client.get(USER).json()["results"]
+    ]
     for text in texts:
         assert "lk-secret-value-1" not in text and "1100000001" not in text
 

@@ -1,4 +1,4 @@
-"""Every refusal answers its status, ``code: 0``, its specific error_code and a vendor-valid body."""
+"""Every refusal answers its status, ``code: 0``, its own error_code and a vendor-valid body."""
 
 from __future__ import annotations
 
@@ -61,13 +61,25 @@ CASES: list[tuple[str, str, str, Any, int, str, str]] = [
         "invalid_request",
         "site_third_party_integration",
     ),
-    ("missing name", "POST", USER, {"site_third_party_integration": AV}, 400, "invalid_request", "name"),
+    (
+        "missing name",
+        "POST",
+        USER,
+        {"site_third_party_integration": AV},
+        400,
+        "invalid_request",
+        "name",
+    ),
     ("not an object", "POST", USER, [1], 400, "invalid_request", "object"),
     (
         "nested wrong type",
         "POST",
         USER + "/{ready}",
-        {"third_party_options": [{"id": "company", "fields": [{"id": "company_code", "value": "x"}]}]},
+        {
+            "third_party_options": [
+                {"id": "company", "fields": [{"id": "company_code", "value": "x"}]}
+            ]
+        },
         400,
         "invalid_request",
         "third_party_options[0].fields[0].value",
@@ -91,9 +103,25 @@ CASES: list[tuple[str, str, str, Any, int, str, str]] = [
         "duplicate_name",
         "Taken",
     ),
-    ("duplicate rename", "POST", USER + "/{ready}", {"name": "Taken"}, 409, "duplicate_name", "Taken"),
+    (
+        "duplicate rename",
+        "POST",
+        USER + "/{ready}",
+        {"name": "Taken"},
+        409,
+        "duplicate_name",
+        "Taken",
+    ),
     ("get unknown id", "GET", USER + "/" + "X" * 20, None, 404, "integration_not_found", "X" * 20),
-    ("edit unknown id", "POST", USER + "/nope", {"name": "n"}, 404, "integration_not_found", "nope"),
+    (
+        "edit unknown id",
+        "POST",
+        USER + "/nope",
+        {"name": "n"},
+        404,
+        "integration_not_found",
+        "nope",
+    ),
     (
         "unknown site",
         "POST",
@@ -117,7 +145,11 @@ CASES: list[tuple[str, str, str, Any, int, str, str]] = [
         "credential field",
         "POST",
         USER + "/{bare}",
-        {"third_party_credentials": _creds(("account_id", "1"), ("license_key", "2"), ("pin", "3"))},
+        {
+            "third_party_credentials": _creds(
+                ("account_id", "1"), ("license_key", "2"), ("pin", "3")
+            )
+        },
         400,
         "unknown_credential_field",
         "pin",
@@ -264,7 +296,15 @@ CASES: list[tuple[str, str, str, Any, int, str, str]] = [
         "integration_incomplete",
         "easypost_credentials",
     ),
-    ("enable without options", "POST", USER + "/{ready}", {"enabled": True}, 400, "integration_incomplete", "company"),
+    (
+        "enable without options",
+        "POST",
+        USER + "/{ready}",
+        {"enabled": True},
+        400,
+        "integration_incomplete",
+        "company",
+    ),
     (
         "enable without credentials",
         "POST",
@@ -328,7 +368,9 @@ def test_refused_writes_change_nothing(sandbox_api: Any, ids: dict[str, str]) ->
     assert sandbox_api.get(ids["ready"])["name"] == before["name"]
 
 
-@pytest.mark.parametrize(("headers", "error_code"), [({}, "missing_api_key"), ({"x-api-key": "nope"}, "invalid_api_key")])
+@pytest.mark.parametrize(
+    ("headers", "error_code"), [({}, "missing_api_key"), ({"x-api-key": "nope"}, "invalid_api_key")]
+)
 def test_api_key_is_required_everywhere(
     sandbox: Any, check_vendor: Any, headers: dict[str, str], error_code: str
 ) -> None:
@@ -340,14 +382,23 @@ def test_api_key_is_required_everywhere(
 
 
 def test_invalid_json(sandbox_client: httpx.Client, check_vendor: Any) -> None:
-    resp = sandbox_client.post(USER, content=b'{"name": ', headers={"content-type": "application/json"})
+    resp = sandbox_client.post(
+        USER, content=b'{"name": ', headers={"content-type": "application/json"}
+    )
     assert resp.status_code == 400
     check_vendor("error", resp.json())
     assert resp.json()["error_code"] == "invalid_json"
 
 
-def test_no_secret_is_echoed_in_a_refusal(sandbox_client: httpx.Client, ids: dict[str, str]) -> None:
-    body = {"third_party_credentials": {"id": "avalara_credentials", "fields": [{"id": "account_id", "value": 12345678}]}}
+def test_no_secret_is_echoed_in_a_refusal(
+    sandbox_client: httpx.Client, ids: dict[str, str]
+) -> None:
+    body = {
+        "third_party_credentials": {
+            "id": "avalara_credentials",
+            "fields": [{"id": "account_id", "value": 12345678}],
+        }
+    }
     resp = sandbox_client.post(f"{USER}/{ids['bare']}", json=body)
     assert resp.json()["error_code"] == "invalid_request"
     assert "12345678" not in resp.text
@@ -355,5 +406,9 @@ def test_no_secret_is_echoed_in_a_refusal(sandbox_client: httpx.Client, ids: dic
 
 
 def test_every_error_code_is_exercised() -> None:
-    covered = {case[5] for case in CASES} | FAULT_CODES | {"missing_api_key", "invalid_api_key", "invalid_json"}
+    covered = (
+        {case[5] for case in CASES}
+        | FAULT_CODES
+        | {"missing_api_key", "invalid_api_key", "invalid_json"}
+    )
     assert covered == set(ERROR_CODES)

@@ -150,7 +150,10 @@ def test_alter_drops_the_last_option(sandbox_client: httpx.Client, sandbox_api: 
     new_id = sandbox_api.create(
         name="S", site_third_party_integration=catalog.SEZZLE, third_party_credentials=creds
     )
-    merchant = {"id": "merchant", "fields": [{"id": "merchant_uuid", "value": ["merchant-us-main"]}]}
+    merchant = {
+        "id": "merchant",
+        "fields": [{"id": "merchant_uuid", "value": ["merchant-us-main"]}],
+    }
     capture = {"id": "capture", "fields": [{"id": "capture_mode", "value": ["auto"]}]}
     _put_faults(sandbox_client, alter_rate=1)
     sandbox_api.edit(new_id, third_party_options=[merchant, capture])

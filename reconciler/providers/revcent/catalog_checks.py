@@ -220,7 +220,8 @@ def _check_values(
     if offered is None:
         yield item.document.problem(
             path,
-            f"{label} is a third-party asset: its value will be checked after credentials are saved",
+            f"{label} is a third-party asset: its value will be checked after credentials "
+            "are saved",
             "RevCent lists the assets of the provider account once it can reach it",
             severity="note",
         )
@@ -271,9 +272,9 @@ def _check_complete(item: DesiredIntegration, site: Body, live: Body | None) -> 
     cred_id = (site.get("third_party_credentials") or {}).get("id")
     creds = item.credentials
     will_save = creds is not None and not creds.external and item.manages("credentials")
-    if cred_id and not will_save and cred_id not in _saved_credentials(live):
-        if creds is None or not creds.external:  # external and unsaved: reported already
-            missing.append("credentials")
+    external = creds is not None and creds.external  # unsaved external: reported already
+    if cred_id and not will_save and not external and cred_id not in _saved_credentials(live):
+        missing.append("credentials")
     saved = _saved_options(live)
     for option in site.get("third_party_options") or []:
         option_id = str(option.get("id"))

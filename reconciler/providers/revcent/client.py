@@ -70,7 +70,7 @@ class RevCentClient:
             USER_PATH,
             operation="CreateUserThirdPartyIntegration",
             json_body=body,
-            retry=False,
+            idempotent=False,
         )
         new_id = answer.get("user_third_party_integration_id")
         if not isinstance(new_id, str) or len(new_id) != 20:
