@@ -8,7 +8,7 @@ bodies and become ``"(sensitive)"`` in every serialised form.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from reconciler.model import SecretRef
@@ -93,8 +93,8 @@ class Plan:
     unmanaged: tuple[Unmanaged, ...] = ()
     config_fingerprint: str = ""
     config_paths: tuple[str, ...] = ()
+    rotate_credentials: tuple[str, ...] = ()  # the --rotate-credentials the plan was made with
     format_version: int = FORMAT_VERSION
-    metadata: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def pending(self) -> tuple[Change, ...]:

@@ -180,4 +180,5 @@ def build_plan(
         unmanaged=tuple(unmanaged),
         config_fingerprint=config_fingerprint,
         config_paths=tuple(config_paths),
+        rotate_credentials=tuple(sorted(options.rotate_credentials)),
     )

@@ -91,7 +91,12 @@ def apply(
             f"{saved.config_fingerprint} → {workspace.fingerprint}); run 'reconciler plan "
             "--out' again"
         )
-    plan_options = PlanOptions(frozenset(rotate))
+    if saved is not None and rotate:
+        raise ConfigError(
+            "--rotate-credentials goes with 'plan' when applying a saved plan: the plan file "
+            "already says which credentials it rotates"
+        )
+    plan_options = PlanOptions(frozenset(saved.rotate_credentials if saved else rotate))
     with connection(options) as conn:
         providers = conn.open(workspace.desired)
         try:

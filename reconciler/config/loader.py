@@ -53,9 +53,9 @@ _Resolver.add_implicit_resolver(
 )
 
 try:  # the C parser is several times faster; the pure one is the same grammar
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 
-    class _ComposeLoader(_Parser, _Resolver):  # type: ignore[misc]
+    class _ComposeLoader(_Parser, _Resolver):
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
             _Resolver.__init__(self)
@@ -67,7 +67,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _ComposeLoader(Reader, Scanner, Parser, Composer, _Resolver):  # type: ignore[no-redef,misc]
+    class _ComposeLoader(Reader, Scanner, Parser, Composer, _Resolver):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)

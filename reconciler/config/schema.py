@@ -25,13 +25,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 import reconciler
 from reconciler.errors import ConfigError, Problem
 from reconciler.model import Document, PathKey
 
 SECRET_ROOTS = frozenset({"credentials"})
+_FIELD = re.compile(r"\{(\w+)\}")
 _TYPES = {
     "boolean": "true or false",
     "string": "text",
@@ -66,12 +67,23 @@ def load_schema(name: str) -> dict[str, Any]:
     return data
 
 
+# JSON Schema counts 2.0 as an integer; YAML's 2.0 (or +15550101) is a float the user should
+# quote, or "2.0" would silently become "2" or "15550101.0". So only real ints are integers.
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A compiled validator for schema ``name``, built once: validating 1,000 files reuses it."""
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(_inline_refs(schema, schema.get("$defs", {}), ()))
+    compiled: Draft202012Validator = _Validator(_inline_refs(schema, schema.get("$defs", {}), ()))
+    return compiled
 
 
 def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
@@ -113,7 +125,8 @@ def _problems(document: Document, error: ValidationError) -> Iterator[Problem]:
         for key in error.validator_value:
             if key not in instance:
                 hint = _hint(schema, "required") or _describe_property(schema, key)
-                yield document.problem(path, f"missing required key {key!r}", hint)
+                # At the mapping's own key ("credentials:"), the line a reader looks at.
+                yield document.key_problem(path, f"missing required key {key!r}", hint)
         return
     if keyword == "uniqueItems" and isinstance(instance, list):
         index = _first_repeat(instance)
@@ -152,7 +165,6 @@ def _unknown_keys(
 
 
 def _fields(schema: dict[str, Any], path: PathKey, instance: Any) -> dict[str, str]:
-    names = [p for p in path if isinstance(p, str)]
     fields = {
         "key": str(path[-1]) if path else "",
         "parent": str(path[-2]) if len(path) > 1 else "",
@@ -161,15 +173,14 @@ def _fields(schema: dict[str, Any], path: PathKey, instance: Any) -> dict[str, s
         "value": _show(instance, path),
         "length": str(len(instance)) if isinstance(instance, str | list | dict) else "",
     }
-    fields["label"] = _fill(schema.get("x-label", ""), fields) or _default_label(path, names)
+    fields["label"] = _fill(schema.get("x-label", ""), fields) or _default_label(path)
     return fields
 
 
 def _fill(template: str, fields: dict[str, str]) -> str:
-    """Replace only known ``{name}`` fields, so ``{env: NAME}`` in a message stays as written."""
-    for name, value in fields.items():
-        template = template.replace("{" + name + "}", value)
-    return template
+    """Replace known ``{name}`` fields in one pass; ``{env: NAME}`` stays as written, and a
+    value that itself looks like ``{key}`` is never expanded again."""
+    return _FIELD.sub(lambda m: fields.get(m[1], m[0]), template)
 
 
 def _template(schema: dict[str, Any], keyword: str, path: PathKey, instance: Any) -> str:
@@ -185,7 +196,7 @@ def _label(schema: dict[str, Any], path: PathKey) -> str:
     return _fields(schema, path, None)["label"]
 
 
-def _default_label(path: PathKey, names: list[str]) -> str:
+def _default_label(path: PathKey) -> str:
     if path and isinstance(path[-1], int):
         return f"item {path[-1] + 1} of {_dotted(path[:-1])!r}"
     return repr(_dotted(path)) if path else "the document"

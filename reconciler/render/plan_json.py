@@ -20,6 +20,7 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
         "format_version": plan.format_version,
         "generated_by": f"reconciler {__version__}",
         "config": {"fingerprint": plan.config_fingerprint, "paths": list(plan.config_paths)},
+        "options": {"rotate_credentials": list(plan.rotate_credentials)},
         "summary": plan.summary(),
         "changes": [_change(c) for c in plan.changes],
         "unmanaged": [
@@ -116,6 +117,7 @@ def plan_from_data(data: Any, source: str = "plan file") -> Plan:
             Unmanaged(u["provider"], u["kind"], u["name"], u["id"]) for u in data["unmanaged"]
         )
         config = data["config"]
-        return Plan(changes, unmanaged, config["fingerprint"], tuple(config["paths"]))
+        rotate = tuple(data.get("options", {}).get("rotate_credentials", ()))
+        return Plan(changes, unmanaged, config["fingerprint"], tuple(config["paths"]), rotate)
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"{source}: the plan is damaged ({exc!r} missing or wrong)") from None

@@ -105,7 +105,7 @@ CASES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "catalog_unknown_credential_field.yaml": (
         {},
         [
-            "catalog_unknown_credential_field.yaml:7:5: missing credential field 'license_key', "
+            "catalog_unknown_credential_field.yaml:6:3: missing credential field 'license_key', "
             "required by Avalara (add license_key: {env: NAME} or {file: PATH})",
             "catalog_unknown_credential_field.yaml:8:5: unknown credential field 'licence_key' "
             "for Avalara (did you mean 'license_key'?)",

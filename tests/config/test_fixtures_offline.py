@@ -73,7 +73,7 @@ CASES = {
         "reconciler save them)"
     ],
     "credentials_without_fields.yaml": [
-        "credentials_without_fields.yaml:5:3: missing required key 'fields' (list the "
+        "credentials_without_fields.yaml:4:1: missing required key 'fields' (list the "
         "credential fields as {env: NAME} or {file: PATH}, or set external: true if they were "
         "saved outside reconciler)"
     ],

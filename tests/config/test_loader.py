@@ -135,7 +135,7 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 def test_the_c_parser_is_used_when_available() -> None:
     import yaml
 
-    assert loader.FAST == bool(yaml.__with_libyaml__)
+    assert bool(yaml.__with_libyaml__) == loader.FAST
 
 
 # -- files ------------------------------------------------------------------------------

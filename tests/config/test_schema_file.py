@@ -72,7 +72,7 @@ def test_an_installed_layout_is_found_first(
     (package / "_schemas" / "x.schema.json").write_text("{}")
     monkeypatch.setattr(schema.reconciler, "__file__", str(package / "__init__.py"))
     assert schema.schema_path("x.schema.json") == package / "_schemas" / "x.schema.json"
-    with pytest.raises(schema.ConfigError, match="schema nothing.json not found"):
+    with pytest.raises(schema.ConfigError, match=r"schema nothing\.json not found"):
         schema.schema_path("nothing.json")
 
 

@@ -1,4 +1,4 @@
-"""Secret references: resolved only at apply time; errors name integration and field, never a value."""
+"""Secret references: read only at apply time; errors name integration and field, never a value."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def _resolve_all(item: DesiredIntegration) -> dict[str, str]:
     }
 
 
-def test_missing_env_var_at_resolve_time(in_fixtures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_env_var_at_resolve_time(
+    in_fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("RECONCILER_TEST_UNSET_ACCOUNT_ID", raising=False)
     (item,) = load_config(["secret_missing_env.yaml"])  # loading never reads secrets
     assert isinstance(item, DesiredIntegration) and item.credentials is not None

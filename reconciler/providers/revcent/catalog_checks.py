@@ -106,7 +106,7 @@ def _check_credentials(
     site_name = site.get("name")
     expected = (site.get("third_party_credentials") or {}).get("id")
     if not expected:
-        yield item.document.problem(
+        yield item.document.key_problem(
             ("credentials",),
             f"site integration {site_name!r} takes no credentials",
             "remove credentials",
@@ -134,7 +134,7 @@ def _check_credentials(
             )
     for field_id, required in known.items():
         if required and field_id not in creds.fields:
-            yield item.document.problem(
+            yield item.document.key_problem(
                 ("credentials", "fields"),
                 f"missing credential field {field_id!r}, required by {site_name}",
                 f"add {field_id}: {{env: NAME}} or {{file: PATH}}",
