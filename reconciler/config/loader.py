@@ -155,13 +155,27 @@ def _short(tag: str) -> str:
     return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
+class SourceFloat(float):
+    """A float that remembers how it was written, so a message can quote ``+15550101`` back
+    instead of ``15550101.0``."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> SourceFloat:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+
 def _float(text: str) -> float:
     lowered = text.lower()
     if lowered.endswith(".inf"):
-        return -math.inf if lowered.startswith("-") else math.inf
-    if lowered == ".nan":
-        return math.nan
-    return float(text)
+        value = -math.inf if lowered.startswith("-") else math.inf
+    elif lowered == ".nan":
+        value = math.nan
+    else:
+        value = float(text)
+    return SourceFloat(value, text)
 
 
 def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:

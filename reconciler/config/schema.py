@@ -220,7 +220,9 @@ def _show(value: Any, path: PathKey) -> str:
         return "text" if isinstance(value, str) else "a number"
     if isinstance(value, str):
         return repr(value)
-    return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):  # as written (the loader keeps the text): +1 is not 1.0
+        return str(getattr(value, "text", repr(value)))
+    return str(value)
 
 
 def _expected(error: ValidationError) -> str:
