@@ -202,7 +202,10 @@ class ApiClient:
                 return self._send_once(method, path, operation, json_body, params, headers)
             except ApiError as exc:
                 safe = idempotent or isinstance(exc, RateLimited)
-                if not exc.temporary or not safe or attempt == attempts:
+                if not exc.temporary or not safe:
+                    raise
+                if attempt == attempts:
+                    exc.args = (f"{exc} (gave up after {attempts} attempts)",)
                     raise
                 if on_retry is not None:
                     on_retry(exc, attempt)

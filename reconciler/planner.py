@@ -51,8 +51,8 @@ def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[i
     """
     by_id = {r.id: r for r in refs}
     by_name: dict[str, list[LiveRef]] = {}
-    for ref in refs:
-        by_name.setdefault(_key(ref.name), []).append(ref)
+    for live_ref in refs:
+        by_name.setdefault(_key(live_ref.name), []).append(live_ref)
     problems: list[Problem] = []
     matches: dict[int, LiveRef] = {}
     claimed: dict[str, int] = {}

@@ -4,6 +4,7 @@ Why names *and* previous names share one space: a previous name tells reconciler
 integration called this is mine, rename it". If two documents claim the same name in any role,
 two documents would edit one integration, or one would create what the other renames.
 Each problem is put at the later occurrence (file order, then line) and names the first.
+Names compare as the planner matches them to live ones: runs of whitespace count as one space.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ def check_unique(documents: Sequence[Document]) -> list[Problem]:
         data = document.data if isinstance(document.data, dict) else {}
         kind = str(data.get("kind"))
         for claim, value in _name_claims(document):
-            first = names.get((kind, value))
+            key = (kind, " ".join(value.split()))  # as the planner matches live names
+            first = names.get(key)
             if first is None:
-                names[(kind, value)] = claim
+                names[key] = claim
             elif first.document is document:
                 problems.append(
                     document.problem(

@@ -127,3 +127,25 @@ def test_absolute_paths_stay_absolute(in_fixtures: Path) -> None:
     path = str(in_fixtures / "unknown_key.yaml")
     (problem,) = read_config([path]).problems
     assert problem.file == path
+
+
+def test_names_differing_only_in_spaces_are_duplicates(tmp_path: Path) -> None:
+    head = "kind: revcent/UserThirdPartyIntegration\nsite_integration: EasyPost\n"
+    (tmp_path / "a.yaml").write_text(head + "name: Brand A Shipping\n")
+    (tmp_path / "b.yaml").write_text(head + "name: 'Brand A  Shipping '\n")
+    (problem,) = read_config([tmp_path]).problems
+    assert problem.message == (
+        f"duplicate name 'Brand A  Shipping ': already the name at {tmp_path}/a.yaml:3"
+    )
+
+
+def test_previously_repeating_the_own_name(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        "kind: revcent/UserThirdPartyIntegration\nsite_integration: EasyPost\n"
+        "name: Tracking\npreviously: [Old, Tracking]\n"
+    )
+    (problem,) = read_config([tmp_path]).problems
+    assert str(problem) == (
+        f"{tmp_path}/a.yaml:4:19: previously repeats this document's own name 'Tracking' "
+        "(remove it from previously)"
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from reconciler.plan import ID_PLACEHOLDER, SENSITIVE, Change, FieldChange, Step
+from reconciler.plan import ID_PLACEHOLDER, SENSITIVE, Action, Change, FieldChange, Step
 from reconciler.providers.base import PlanOptions
 from reconciler.providers.revcent.client import USER_PATH
 from reconciler.providers.revcent.state import (
@@ -145,7 +145,7 @@ def plan_change(
     steps = _update_steps(
         desired, live, fields, creds_body, merged if option_changes else None, recheck, catalog
     )
-    action = "update" if steps else "noop"
+    action: Action = "update" if steps else "noop"
     change = Change(
         PROVIDER,
         KIND,
@@ -253,7 +253,7 @@ def _update_steps(
     steps: list[Step] = []
     if "enabled" in changed and changed["enabled"].after is False:
         steps.append(Step(EDIT, "POST", path, {"enabled": False}, "high", "disable first"))
-    text = {k: changed[k].after for k in ("name", "description") if k in changed}
+    text: dict[str, Any] = {k: changed[k].after for k in ("name", "description") if k in changed}
     if text:
         steps.append(Step(EDIT, "POST", path, text, "low", "rename / describe"))
     if creds_body is not None:

@@ -117,9 +117,13 @@ def options_body(options: OptionValues, catalog: Catalog) -> list[dict[str, Any]
     """A ``third_party_options`` request body in catalog order (unknown ids last, by name)."""
     rank = catalog.order()
     body = []
-    for option_id in sorted(options, key=lambda o: (rank.get((o, None), 10**9), o)):
+
+    def position(option_id: str, field_id: str | None) -> tuple[int, str]:
+        return (rank.get((option_id, field_id), 10**9), field_id or option_id)
+
+    for option_id in sorted(options, key=lambda o: position(o, None)):
         fields = options[option_id]
-        ordered = sorted(fields, key=lambda f, o=option_id: (rank.get((o, f), 10**9), f))
+        ordered = sorted(fields, key=lambda f: position(option_id, f))
         body.append(
             {"id": option_id, "fields": [{"id": f, "value": list(fields[f])} for f in ordered]}
         )
