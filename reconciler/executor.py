@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reconciler.errors import ApiError, ReconcilerError, SecretError
+from reconciler.http import RetryPolicy
 from reconciler.journal import Journal
 from reconciler.model import SecretRef
 from reconciler.plan import Change, Plan, Step
@@ -22,7 +23,6 @@ from reconciler.providers.base import Mismatch, Provider
 from reconciler.redaction import register_secret
 
 Outcome = Literal["applied", "altered", "failed", "stale"]
-CREATE_ATTEMPTS = 4
 
 
 @dataclass
@@ -99,8 +99,10 @@ class Executor:
         parallelism: int = 8,
         journal: Journal | None = None,
         on_done: Callable[[Result], None] | None = None,
+        retry: RetryPolicy | None = None,
     ):
         self.providers = providers
+        self.retry = retry or RetryPolicy()
         self.parallelism = max(1, parallelism)
         self.journal = journal or Journal(None)
         self.on_done = on_done
@@ -184,7 +186,8 @@ class Executor:
         log: Callable[..., None],
     ) -> tuple[str, bool]:
         """Create once; after an ambiguous failure, adopt the object if it exists, else retry."""
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
+        attempts = self.retry.attempts
+        for attempt in range(1, attempts + 1):
             log("send", attempt=attempt)
             try:
                 new_id = provider.send(step, body, None)
@@ -198,9 +201,9 @@ class Executor:
                 if existing is not None:
                     log("adopted", id=existing)
                     return existing, True
-                if attempt == CREATE_ATTEMPTS:
+                if attempt == attempts:
                     raise
-                time.sleep(min(5.0, 0.25 * 2**attempt))
+                time.sleep(self.retry.delay(attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _logger(self, change: Change, step: Step) -> Callable[..., None]:

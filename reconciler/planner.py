@@ -6,8 +6,8 @@ fingerprints are the same for every vendor; each provider only answers ``plan_ch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,20 +101,65 @@ def _key(name: str) -> str:
 
 
 def read_live(target: Target, *, parallelism: int = DEFAULT_PARALLELISM) -> LiveState:
-    """List the account, match, then Get every matched object concurrently."""
-    refs = target.provider.list_live()
-    matches = match(target.desired, refs)
-    names = {ref.id: ref.name for ref in matches.values()}
-    ids = sorted(names)
+    """List the account, match, and Get every matched object concurrently.
 
-    def get(object_id: str) -> dict[str, Any]:
+    Why Gets start before the listing ends: pages come one after another, so waiting for the
+    last page would add the whole listing time to every plan. Each listed object that a desired
+    one could match (by pinned id, else by the first object of a name or previous name) is
+    fetched as soon as its page arrives, ``parallelism - 1`` Gets beside the listing, so no
+    more than ``parallelism`` requests are ever in flight. Only matched bodies are kept: the
+    rare candidate that loses (a previous name while the current name exists too) costs one
+    Get that is not used. Errors are those of listing first, then matching, then Gets, as if
+    the steps ran one after another.
+    """
+    provider = target.provider
+    if parallelism <= 1:
+        refs = list(provider.list_live())
+        matches = match(target.desired, refs)
+        return LiveState(refs, matches, _bodies(provider, matches, {}, None))
+    ids = {item.id for item in target.desired if item.id}
+    names = {
+        _key(n) for item in target.desired if not item.id for n in (item.name, *item.previously)
+    }
+    pool = ThreadPoolExecutor(max_workers=parallelism - 1)
+    try:
+        early: dict[str, Future[dict[str, Any]]] = {}
+        refs = []
+        for ref in provider.list_live():
+            refs.append(ref)
+            key = _key(ref.name)
+            if ref.id in ids or key in names:
+                names.discard(key)  # match() takes the first object of a name
+                if ref.id not in early:
+                    early[ref.id] = pool.submit(provider.get_live, ref.id)
+        matches = match(target.desired, refs)
+        bodies = _bodies(provider, matches, early, pool)
+    finally:
+        # Unused candidates still queued are dropped; none is left running behind the caller.
+        pool.shutdown(wait=True, cancel_futures=True)
+    return LiveState(refs=refs, matches=matches, bodies=bodies)
+
+
+def _bodies(
+    provider: Provider,
+    matches: dict[int, LiveRef],
+    early: dict[str, Future[dict[str, Any]]],
+    pool: ThreadPoolExecutor | None,
+) -> dict[str, dict[str, Any]]:
+    """The Get body of every matched object, by id in sorted order; errors name the object."""
+    names = {ref.id: ref.name for ref in matches.values()}
+    bodies: dict[str, dict[str, Any]] = {}
+    for object_id in sorted(names):
         try:
-            return target.provider.get_live(object_id)
+            if object_id in early:
+                bodies[object_id] = early[object_id].result()
+            elif pool is not None:  # not foreseen while listing (never, short of a bug)
+                bodies[object_id] = pool.submit(provider.get_live, object_id).result()
+            else:
+                bodies[object_id] = provider.get_live(object_id)
         except ApiError as exc:
             raise naming(exc, f"{names[object_id]} ({object_id})") from None
-
-    bodies = dict(zip(ids, _concurrently(get, ids, parallelism), strict=True))
-    return LiveState(refs=refs, matches=matches, bodies=bodies)
+    return bodies
 
 
 def naming(exc: ApiError, who: str) -> ApiError:
@@ -123,13 +168,6 @@ def naming(exc: ApiError, who: str) -> ApiError:
     renamed.__dict__.update(exc.__dict__)
     renamed.args = (f"{who}: {exc}",)
     return renamed
-
-
-def _concurrently(func: Callable[[str], Any], items: list[str], parallelism: int) -> list[Any]:
-    if len(items) <= 1 or parallelism <= 1:
-        return [func(i) for i in items]
-    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-        return list(pool.map(func, items))
 
 
 def plan_target(

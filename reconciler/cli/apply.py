@@ -126,6 +126,7 @@ def apply(
                     parallelism=options.parallelism,
                     journal=journal,
                     on_done=_progress(len(plan.pending)),
+                    retry=conn.retry,
                 )
                 report = executor.apply(plan, stale)
             finally:
