@@ -42,6 +42,7 @@ class RetryPolicy:
     attempts: int = 6
     base_delay: float = 0.2
     max_delay: float = 10.0
+    rate_limited_for: float = 300.0  # 429s are retried (they did nothing) for this long at most
 
     def delay(self, attempt: int) -> float:
         """Full-jitter backoff for the ``attempt``-th retry (1-based)."""
@@ -60,6 +61,7 @@ class RateLimiter:
     WINDOW = 50
     HORIZON = 5.0  # seconds of successes that count as "recent"
     FALLBACK = 10.0  # pace after a 429 when nothing recent succeeded
+    FLOOR = 0.5  # never slower than this: a burst of 429s must not stall everyone for hours
 
     def __init__(self, rate: float | None = None, *, clock: Callable[[], float] = time.monotonic):
         self.rate = rate
@@ -93,12 +95,18 @@ class RateLimiter:
         with self._lock:
             self.throttled += 1
             now = self._clock()
+            # 429s answered to requests that were already in flight say nothing new: slow down
+            # once per pause, not once per answer.
+            already_paused = now < self._paused_until
             self._paused_until = max(self._paused_until, now + seconds)
+            if already_paused:
+                return
             observed = self._observed_rate(now)
             if observed is not None:
-                lowered = max(0.5, observed * 0.8)
+                lowered = observed * 0.8
             else:
                 lowered = self._pace / 2 if self._pace else self.FALLBACK
+            lowered = max(self.FLOOR, lowered)
             self._pace = min(self._pace, lowered) if self._pace else lowered
 
     def succeeded(self) -> None:
@@ -196,25 +204,31 @@ class ApiClient:
         again; any other temporary failure is raised at once and the caller decides (it looks
         the object up instead of creating it twice).
         """
-        attempts = self.settings.retry.attempts
-        for attempt in range(1, attempts + 1):
+        policy = self.settings.retry
+        attempts = policy.attempts
+        give_up_429 = time.monotonic() + policy.rate_limited_for
+        attempt = 0
+        while True:
             try:
                 return self._send_once(method, path, operation, json_body, params, headers)
             except ApiError as exc:
-                safe = idempotent or isinstance(exc, RateLimited)
-                if not exc.temporary or not safe:
+                throttled = isinstance(exc, RateLimited)
+                if not exc.temporary or not (idempotent or throttled):
                     raise
-                if attempt == attempts:
-                    exc.args = (f"{exc} (gave up after {attempts} attempts)",)
+                # A 429 did nothing and says when to come back: it does not use up an attempt,
+                # only time. Every other temporary failure does.
+                if not throttled:
+                    attempt += 1
+                if attempt >= attempts or (throttled and time.monotonic() > give_up_429):
+                    exc.args = (f"{exc} (gave up after {attempt + throttled} attempts)",)
                     raise
                 if on_retry is not None:
                     on_retry(exc, attempt)
-                if isinstance(exc, RateLimited):
+                if throttled:
                     # The limiter already paused everyone for Retry-After; back off lightly too.
                     time.sleep(random.uniform(0, 0.05))
                 else:
-                    time.sleep(self.settings.retry.delay(attempt))
-        raise AssertionError("unreachable")  # pragma: no cover
+                    time.sleep(policy.delay(attempt))
 
     def _send_once(
         self,

@@ -41,7 +41,7 @@ def _listing(results: list[dict[str, object]], page: int) -> web.Response:
 @routes.get(USER)
 async def list_integrations(request: web.Request) -> web.Response:
     limit, page = _paging(request.query)
-    return _listing(state_of(request).service.list(limit, page), page)
+    return _listing(state_of(request).service.list_page(limit, page), page)
 
 
 @routes.get(USER + "/{id}")

@@ -12,6 +12,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "missing_api_key": (401, "no `x-api-key` header"),
     "invalid_api_key": (401, "`x-api-key` is not the sandbox's key"),
     "invalid_json": (400, "the body is not JSON"),
+    "body_too_large": (413, "the body is over 1 MiB"),
     "invalid_request": (
         400,
         "the body fails the vendor's request schema (message names the property)",

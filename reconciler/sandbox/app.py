@@ -84,6 +84,8 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         return _error(exc)
     except web.HTTPNotFound:
         return _error(ApiFailure("not_found", f"no route for {request.method} {request.path}"))
+    except web.HTTPRequestEntityTooLarge:
+        return _error(ApiFailure("body_too_large", "the request body is over 1 MiB"))
     except web.HTTPMethodNotAllowed as exc:
         allowed = ", ".join(sorted(exc.allowed_methods))
         failure_ = ApiFailure(
@@ -93,7 +95,7 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         )
         return _error(failure_)
     except (ConnectionDropped, web.HTTPException):
-        raise
+        raise  # a drop is the outer middleware's job; no other HTTPException is raised here
     except Exception:
         log.exception("sandbox bug answering %s %s", request.method, request.path)
         return _error(ApiFailure("internal_error", "the sandbox failed; see its log"))

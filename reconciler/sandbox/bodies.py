@@ -32,7 +32,8 @@ def parse_json(raw: bytes) -> Any:
 @cache
 def request_schema(kind: Kind) -> dict[str, Any]:
     """The seed's request schema for ``create`` or ``edit``."""
-    return json.loads((SCHEMA_DIR / f"{kind}_request.json").read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads((SCHEMA_DIR / f"{kind}_request.json").read_text("utf-8"))
+    return schema
 
 
 @cache

@@ -127,7 +127,9 @@ def serve(
             on_ready=ready,
         )
     except OSError as exc:
-        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror}") from None
+        raise click.ClickException(
+            f"cannot serve on {host}:{port}: {exc.strerror or exc}"
+        ) from None
 
 
 @sandbox.command()

@@ -93,7 +93,7 @@ class IntegrationService:
         """The GetUserThirdPartyIntegration body, without the call envelope."""
         return integration_view(self._record(integration_id))
 
-    def list(self, limit: int, page: int) -> list[dict[str, Any]]:
+    def list_page(self, limit: int, page: int) -> list[dict[str, Any]]:
         """One page (from 1) of integrations in creation order."""
         return [integration_view(r) for r in self.store.page(limit, (page - 1) * limit)]
 

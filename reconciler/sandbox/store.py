@@ -125,9 +125,6 @@ class Store:
         ).fetchall()
         return [_row_to_integration(r) for r in rows]
 
-    def count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM integrations").fetchone()[0])
-
     def name_owner(self, name: str) -> str | None:
         """The id of the integration called ``name``, if any."""
         row = self._db.execute("SELECT id FROM integrations WHERE name = ?", (name,)).fetchone()

@@ -390,6 +390,14 @@ def test_invalid_json(sandbox_client: httpx.Client, check_vendor: Any) -> None:
     assert resp.json()["error_code"] == "invalid_json"
 
 
+def test_body_too_large(sandbox_client: httpx.Client, check_vendor: Any) -> None:
+    body = {"name": "x" * 1_100_000, "site_third_party_integration": AV}
+    resp = sandbox_client.post(USER, json=body)
+    assert resp.status_code == 413
+    check_vendor("error", resp.json())
+    assert resp.json()["error_code"] == "body_too_large"
+
+
 def test_no_secret_is_echoed_in_a_refusal(
     sandbox_client: httpx.Client, ids: dict[str, str]
 ) -> None:
@@ -409,6 +417,6 @@ def test_every_error_code_is_exercised() -> None:
     covered = (
         {case[5] for case in CASES}
         | FAULT_CODES
-        | {"missing_api_key", "invalid_api_key", "invalid_json"}
+        | {"missing_api_key", "invalid_api_key", "invalid_json", "body_too_large"}
     )
     assert covered == set(ERROR_CODES)

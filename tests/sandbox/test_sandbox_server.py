@@ -235,16 +235,26 @@ def test_merged_get_schema_is_needed_and_strict(
 
 
 def test_docs_list_every_error_code() -> None:
-    docs = (ROOT / "docs" / "sandbox.md").read_text(encoding="utf-8")
+    docs = (ROOT / "README.md").read_text(encoding="utf-8")
     for code, (status, _) in ERROR_CODES.items():
         assert re.search(rf"\|\s*{status}\s*\|\s*`{code}`", docs), code
 
 
 def test_docs_list_the_catalog() -> None:
-    docs = (ROOT / "docs" / "sandbox.md").read_text(encoding="utf-8")
+    docs = (ROOT / "README.md").read_text(encoding="utf-8")
     for site in catalog.SITE_INTEGRATIONS:
         assert f"`{site['id']}`" in docs
         assert f"`{site['third_party_credentials']['id']}`" in docs
         for option in site["third_party_options"]:
             for field in option["fields"]:
                 assert f"`{field['id']}`" in docs, (site["name"], field["id"])
+
+
+def test_docs_list_every_cli_option() -> None:
+    docs = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in sandbox_cli.commands.items():
+        assert f"reconciler sandbox {name}" in docs
+        for param in command.params:
+            for option in [*param.opts, *param.secondary_opts]:
+                if option.startswith("--") and option != "--help":
+                    assert option in docs, (name, option)

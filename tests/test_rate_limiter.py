@@ -1,0 +1,40 @@
+"""The shared rate limiter: paces, pauses on Retry-After, slows down once per 429 burst."""
+
+from __future__ import annotations
+
+from reconciler.http import RateLimiter
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_burst_of_429s_lowers_the_pace_once_and_never_below_the_floor():
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    assert limiter.pace is None
+    for _ in range(50):  # fifty answers to requests that were all in flight together
+        limiter.pause(0.05)
+    assert limiter.throttled == 50
+    assert limiter.pace == RateLimiter.FALLBACK
+    for _ in range(100):  # later bursts, each after its pause ended
+        clock.now += 1
+        limiter.pause(0.05)
+    assert limiter.pace == RateLimiter.FLOOR
+
+
+def test_the_pace_follows_recent_successes_and_recovers_up_to_the_ceiling():
+    clock = Clock()
+    limiter = RateLimiter(100.0, clock=clock)
+    for _ in range(41):  # 40 successes a second
+        limiter.succeeded()
+        clock.now += 0.025
+    limiter.pause(0.01)
+    assert limiter.pace is not None and abs(limiter.pace - 32.0) < 1.0  # 80% of 40/s
+    for _ in range(2000):
+        limiter.succeeded()
+    assert limiter.pace == 100.0
