@@ -6,6 +6,7 @@ fingerprints are the same for every vendor; each provider only answers ``plan_ch
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -104,62 +105,53 @@ def read_live(target: Target, *, parallelism: int = DEFAULT_PARALLELISM) -> Live
     """List the account, match, and Get every matched object concurrently.
 
     Why Gets start before the listing ends: pages come one after another, so waiting for the
-    last page would add the whole listing time to every plan. Each listed object that a desired
-    one could match (by pinned id, else by the first object of a name or previous name) is
-    fetched as soon as its page arrives, ``parallelism - 1`` Gets beside the listing, so no
-    more than ``parallelism`` requests are ever in flight. Only matched bodies are kept: the
-    rare candidate that loses (a previous name while the current name exists too) costs one
-    Get that is not used. Errors are those of listing first, then matching, then Gets, as if
-    the steps ran one after another.
+    last page would add the whole listing time to every plan. The listing runs as one task of
+    the pool and queues a Get for each listed object a desired one could match (by pinned id,
+    else the first object of a name or previous name) as soon as its page arrives; so at most
+    ``parallelism`` requests are in flight, and all of them serve Gets once the listing ends.
+    Only matched bodies are kept: the rare candidate that loses (a previous name while the
+    current name exists too) costs one unused Get. Errors are those of listing first, then
+    matching, then Gets (by id), as if the steps ran one after another.
     """
     provider = target.provider
-    if parallelism <= 1:
-        refs = list(provider.list_live())
-        matches = match(target.desired, refs)
-        return LiveState(refs, matches, _bodies(provider, matches, {}, None))
     ids = {item.id for item in target.desired if item.id}
     names = {
         _key(n) for item in target.desired if not item.id for n in (item.name, *item.previously)
     }
-    pool = ThreadPoolExecutor(max_workers=parallelism - 1)
-    try:
-        early: dict[str, Future[dict[str, Any]]] = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, parallelism))
+    early: dict[str, Future[dict[str, Any]]] = {}
+    stop = threading.Event()
+
+    def listing() -> list[LiveRef]:
         refs = []
         for ref in provider.list_live():
+            if stop.is_set():  # the caller gave up (Ctrl-C): no further pages
+                break
             refs.append(ref)
             key = _key(ref.name)
             if ref.id in ids or key in names:
                 names.discard(key)  # match() takes the first object of a name
                 if ref.id not in early:
                     early[ref.id] = pool.submit(provider.get_live, ref.id)
+        return refs
+
+    try:
+        refs = pool.submit(listing).result()
         matches = match(target.desired, refs)
-        bodies = _bodies(provider, matches, early, pool)
+        bodies: dict[str, dict[str, Any]] = {}
+        who = {ref.id: ref.name for ref in matches.values()}
+        for object_id in sorted(who):
+            # Every matched object was foreseen while listing; submitting is only a safety net.
+            future = early.get(object_id) or pool.submit(provider.get_live, object_id)
+            try:
+                bodies[object_id] = future.result()
+            except ApiError as exc:
+                raise naming(exc, f"{who[object_id]} ({object_id})") from None
     finally:
-        # Unused candidates still queued are dropped; none is left running behind the caller.
+        stop.set()
+        # Unused candidates still queued are dropped; nothing is left running behind the caller.
         pool.shutdown(wait=True, cancel_futures=True)
     return LiveState(refs=refs, matches=matches, bodies=bodies)
-
-
-def _bodies(
-    provider: Provider,
-    matches: dict[int, LiveRef],
-    early: dict[str, Future[dict[str, Any]]],
-    pool: ThreadPoolExecutor | None,
-) -> dict[str, dict[str, Any]]:
-    """The Get body of every matched object, by id in sorted order; errors name the object."""
-    names = {ref.id: ref.name for ref in matches.values()}
-    bodies: dict[str, dict[str, Any]] = {}
-    for object_id in sorted(names):
-        try:
-            if object_id in early:
-                bodies[object_id] = early[object_id].result()
-            elif pool is not None:  # not foreseen while listing (never, short of a bug)
-                bodies[object_id] = pool.submit(provider.get_live, object_id).result()
-            else:
-                bodies[object_id] = provider.get_live(object_id)
-        except ApiError as exc:
-            raise naming(exc, f"{names[object_id]} ({object_id})") from None
-    return bodies
 
 
 def naming(exc: ApiError, who: str) -> ApiError:

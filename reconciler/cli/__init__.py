@@ -19,6 +19,8 @@ COMMANDS = {
     "validate": "reconciler.cli.validate:validate",
     "plan": "reconciler.cli.plan:plan",
     "apply": "reconciler.cli.apply:apply",
+    "drift": "reconciler.cli.drift:drift",
+    "import": "reconciler.cli.importer:import_",
     "sandbox": "reconciler.sandbox.cli:sandbox",
 }
 

@@ -9,13 +9,19 @@ from typing import Any
 import click
 
 from reconciler import exitcodes
-from reconciler.cli.options import api_options, collect, connection, format_option
-from reconciler.cli.plan import render
+from reconciler.cli.options import (
+    api_options,
+    collect,
+    connection,
+    format_option,
+    open_providers,
+    rotate_option,
+)
+from reconciler.cli.plan import make_plan, render
 from reconciler.errors import ConfigError
 from reconciler.executor import ApplyReport, Executor, Result
 from reconciler.journal import Journal
 from reconciler.plan import Plan
-from reconciler.planner import Target, build_plan
 from reconciler.providers.base import PlanOptions
 from reconciler.render.plan_json import plan_from_data
 from reconciler.render.report import (
@@ -54,13 +60,7 @@ from reconciler.workspace import load_workspace
     type=click.IntRange(0),
     help="Safety rail: refuse when more integrations than this would be disabled.",
 )
-@click.option(
-    "--rotate-credentials",
-    "rotate",
-    multiple=True,
-    metavar="NAME|all",
-    help="Send credentials again for this integration (repeatable), or 'all'.",
-)
+@rotate_option
 @api_options
 def apply(
     paths: tuple[str, ...],
@@ -97,43 +97,28 @@ def apply(
             "already says which credentials it rotates"
         )
     plan_options = PlanOptions(frozenset(saved.rotate_credentials if saved else rotate))
-    with connection(options) as conn:
-        providers = conn.open(workspace.desired)
+    with connection(options) as conn, open_providers(conn, workspace.desired) as providers:
+        fresh = make_plan(workspace, providers, plan_options, options.parallelism)
+        plan, stale = reconcile(saved, fresh) if saved is not None else (fresh, {})
+        if not plan.has_changes:
+            click.echo("No changes: the account matches the configuration.")
+            return exitcodes.OK
+        click.echo(render(plan, "text"), nl=False, err=output_format != "text")
+        if not force:
+            check(plan, Rails(max_change_percent / 100, 10, max_disables))
+        _confirm(auto_approve)
+        journal = Journal(journal_path or Journal.default_path())
         try:
-            fresh = build_plan(
-                [Target(providers[n], items) for n, items in workspace.desired.items()],
-                options=plan_options,
+            executor = Executor(
+                providers,
                 parallelism=options.parallelism,
-                config_fingerprint=workspace.fingerprint,
-                config_paths=workspace.paths,
+                journal=journal,
+                on_done=_progress(len(plan.pending)),
+                retry=conn.retry,
             )
-            stale: dict[str, str] = {}
-            plan: Plan = fresh
-            if saved is not None:
-                plan, stale = reconcile(saved, fresh)
-            if not plan.has_changes:
-                click.echo("No changes: the account matches the configuration.")
-                return exitcodes.OK
-            to_stdout = output_format == "text"
-            click.echo(render(plan, "text"), nl=False, err=not to_stdout)
-            if not force:
-                check(plan, Rails(max_change_percent / 100, 10, max_disables))
-            _confirm(auto_approve)
-            journal = Journal(journal_path or Journal.default_path())
-            try:
-                executor = Executor(
-                    providers,
-                    parallelism=options.parallelism,
-                    journal=journal,
-                    on_done=_progress(len(plan.pending)),
-                    retry=conn.retry,
-                )
-                report = executor.apply(plan, stale)
-            finally:
-                journal.close()
+            report = executor.apply(plan, stale)
         finally:
-            for provider in providers.values():
-                provider.close()
+            journal.close()
     click.echo(_render_report(report, output_format), nl=False)
     return report.exit_code
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ import click
 
 from reconciler.connect import Connection
 from reconciler.planner import DEFAULT_PARALLELISM
+from reconciler.providers.base import Provider
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_SANDBOX_DB = os.path.join(".reconciler", "sandbox.db")
@@ -116,6 +117,27 @@ def use_color(stream: Any = None) -> bool:
     """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
     stream = stream or sys.stdout
     return bool(stream.isatty()) and "NO_COLOR" not in os.environ
+
+
+def rotate_option(func: F) -> F:
+    return click.option(
+        "--rotate-credentials",
+        "rotate",
+        multiple=True,
+        metavar="NAME|all",
+        help="Send credentials again for this integration (repeatable), or 'all'.",
+    )(func)
+
+
+@contextlib.contextmanager
+def open_providers(conn: Connection, names: Iterable[str]) -> Iterator[dict[str, Provider]]:
+    """One open provider per name, closed when the block ends."""
+    providers = conn.open(names)
+    try:
+        yield providers
+    finally:
+        for provider in providers.values():
+            provider.close()
 
 
 def format_option(func: F) -> F:

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
 from reconciler import exitcodes
-from reconciler.cli.options import api_options, collect, connection, format_option, use_color
+from reconciler.cli.options import (
+    api_options,
+    collect,
+    connection,
+    format_option,
+    open_providers,
+    rotate_option,
+    use_color,
+)
 from reconciler.plan import Plan
 from reconciler.planner import Target, build_plan
-from reconciler.providers.base import PlanOptions
+from reconciler.providers.base import PlanOptions, Provider
 from reconciler.render.markdown import render_markdown
 from reconciler.render.plan_json import plan_to_data, render_json
 from reconciler.render.text import render_text
@@ -32,13 +41,7 @@ from reconciler.workspace import Workspace, load_workspace
     is_flag=True,
     help="Exit 2 when there are changes, 0 when none, 1 on error.",
 )
-@click.option(
-    "--rotate-credentials",
-    "rotate",
-    multiple=True,
-    metavar="NAME|all",
-    help="Send credentials again for this integration (repeatable), or 'all'.",
-)
+@rotate_option
 @api_options
 def plan(
     paths: tuple[str, ...],
@@ -57,8 +60,10 @@ def plan(
     """
     options = collect(kwargs)
     workspace = load_workspace(paths)
-    with connection(options) as conn:
-        result = make_plan(workspace, conn, PlanOptions(frozenset(rotate)), options.parallelism)
+    with connection(options) as conn, open_providers(conn, workspace.desired) as providers:
+        result = make_plan(
+            workspace, providers, PlanOptions(frozenset(rotate)), options.parallelism
+        )
     if out_file:
         with open(out_file, "w", encoding="utf-8") as handle:
             json.dump(plan_to_data(result), handle, indent=2, ensure_ascii=False)
@@ -69,21 +74,17 @@ def plan(
     return exitcodes.OK
 
 
-def make_plan(workspace: Workspace, conn: Any, options: PlanOptions, parallelism: int) -> Plan:
-    """Open one provider per kind in the workspace and plan them all."""
-    providers = conn.open(workspace.desired)
-    try:
-        targets = [Target(providers[name], items) for name, items in workspace.desired.items()]
-        return build_plan(
-            targets,
-            options=options,
-            parallelism=parallelism,
-            config_fingerprint=workspace.fingerprint,
-            config_paths=workspace.paths,
-        )
-    finally:
-        for provider in providers.values():
-            provider.close()
+def make_plan(
+    workspace: Workspace, providers: Mapping[str, Provider], options: PlanOptions, parallelism: int
+) -> Plan:
+    """Plan every provider of the workspace with the open ``providers``."""
+    return build_plan(
+        [Target(providers[name], items) for name, items in workspace.desired.items()],
+        options=options,
+        parallelism=parallelism,
+        config_fingerprint=workspace.fingerprint,
+        config_paths=workspace.paths,
+    )
 
 
 def render(result: Plan, output_format: str) -> str:

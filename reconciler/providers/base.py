@@ -7,7 +7,7 @@ verify) lives behind these methods and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -63,8 +63,12 @@ class Provider(Protocol):
         ...
 
     # -- reading --------------------------------------------------------------------------
-    def list_live(self) -> list[LiveRef]:
-        """Every live object of the account (all pages)."""
+    def list_live(self) -> Iterable[LiveRef]:
+        """Every live object of the account (all pages), in the account's order.
+
+        May be lazy (a generator fetching page by page): the planner Gets listed objects while
+        later pages are still being read.
+        """
         ...
 
     def get_live(self, object_id: str) -> dict[str, Any]:

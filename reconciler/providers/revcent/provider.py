@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from reconciler.errors import PlanError, Problem
@@ -54,10 +54,10 @@ class RevCentProvider:
         return desired_module.from_document(document)
 
     # -- reading --------------------------------------------------------------------------
-    def list_live(self) -> list[LiveRef]:
-        return [
-            LiveRef(str(r.get("id")), str(r.get("name"))) for r in self.client.iter_integrations()
-        ]
+    def list_live(self) -> Iterator[LiveRef]:
+        # Lazy, page by page: the planner starts Gets while later pages are still coming.
+        for r in self.client.iter_integrations():
+            yield LiveRef(str(r.get("id")), str(r.get("name")))
 
     def get_live(self, object_id: str) -> dict[str, Any]:
         return self.client.get_integration(object_id)
@@ -118,11 +118,36 @@ class RevCentProvider:
         return change
 
     def drift(self, desired: Any, live: dict[str, Any]) -> list[FieldChange]:
+        """Managed fields that differ, compared exactly as planning compares them.
+
+        Beyond the fields a plan would edit: a site integration that is not the one the YAML
+        names (a plan refuses it), and credentials RevCent no longer holds, whether the YAML
+        manages them or enables an integration that cannot work without them.
+        """
+        assert isinstance(desired, DesiredIntegration)
         current = LiveIntegration.from_body(live)
         fields, _ = diff_fields(desired, current, current.catalog)
-        creds = desired.credentials
-        if creds is not None and creds.id not in current.credentials_saved:
-            fields.append(FieldChange(f"credentials.{creds.id}", "(not saved)", "(saved)", "high"))
+        site = current.catalog
+        reference = desired.site_integration
+        if site.site_id and reference not in (site.site_id, site.name):
+            by_id = len(reference) == 20 and reference.isalnum()
+            fields.insert(
+                1 if fields and fields[0].path == "name" else 0,
+                FieldChange(
+                    "site_integration", site.site_id if by_id else site.name, reference, "high"
+                ),
+            )
+        # The credentials RevCent must hold: the managed ones, or the site's when the YAML
+        # enables the integration (RevCent refuses to enable one without credentials).
+        credential_id = None
+        if desired.credentials is not None and desired.manages("credentials"):
+            credential_id = desired.credentials.id
+        elif desired.enabled is True and desired.manages("enabled"):
+            credential_id = site.credential_id
+        if credential_id and credential_id not in current.credentials_saved:
+            fields.append(
+                FieldChange(f"credentials.{credential_id}", "(not saved)", "(saved)", "high")
+            )
         return fields
 
     def fingerprint(self, live: dict[str, Any]) -> str:
@@ -139,22 +164,31 @@ class RevCentProvider:
         return hashlib.sha256(blob).hexdigest()[:16]
 
     def export(self, live: dict[str, Any]) -> dict[str, Any]:
+        """The YAML document of ``live`` as saved; planning it right away changes nothing.
+
+        Credentials are written ``external`` (RevCent never shows secrets, and none is needed
+        to keep them); unsaved ones are left out, as is a description RevCent holds none of
+        (``""`` would be a change). ``enabled: true`` is left out too while the credentials it
+        needs are missing: RevCent could not enable it again, so the file cannot demand it.
+        """
         current = LiveIntegration.from_body(live)
         site = current.catalog
         same_name = [s for s in self.sites if s.get("name") == site.name]
-        doc: dict[str, Any] = {
-            "kind": KIND,
-            "name": current.name,
-            "id": current.id,
-            "description": current.description or "",
-            "enabled": bool(current.enabled),
-            "site_integration": site.name if len(same_name) == 1 else site.site_id,
-        }
+        doc: dict[str, Any] = {"kind": KIND, "name": current.name, "id": current.id}
+        if current.description is not None:
+            doc["description"] = current.description
+        saved = site.credential_id is None or site.credential_id in current.credentials_saved
+        if saved or not current.enabled:
+            doc["enabled"] = bool(current.enabled)
+        doc["site_integration"] = site.name if len(same_name) == 1 else site.site_id
         if site.credential_id and site.credential_id in current.credentials_saved:
             doc["credentials"] = {"id": site.credential_id, "external": True}
         options: dict[str, dict[str, Any]] = {}
-        for option_id, fields in comparable(current.options, site).items():
-            for field_id in fields:
+        rank = site.order()
+        kept = comparable(current.options, site)
+        for _, option_id in sorted((rank.get((o, None), 10**9), o) for o in kept):
+            fields = kept[option_id]
+            for _, field_id in sorted((rank.get((option_id, f), 10**9), f) for f in fields):
                 raw = current.values(option_id, field_id) or ()
                 multiple = site.is_multiple(option_id, field_id)
                 options.setdefault(option_id, {})[field_id] = (

@@ -1,0 +1,62 @@
+"""``reconciler drift``: does the account still look like the YAML? Read-only, for schedules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from reconciler import exitcodes
+from reconciler.cli.options import api_options, collect, connection, format_option
+from reconciler.drift import DriftReport, detect_drift
+from reconciler.planner import Target
+from reconciler.render.drift import render_drift_json, render_drift_markdown, render_drift_text
+from reconciler.workspace import load_workspace
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@format_option
+@click.option(
+    "--fail-on-unmanaged",
+    is_flag=True,
+    help="Count integrations that are in the account but in no YAML as drift.",
+)
+@api_options
+def drift(
+    paths: tuple[str, ...], output_format: str, fail_on_unmanaged: bool, **kwargs: Any
+) -> int:
+    """Report managed fields that differ live, missing and unmanaged integrations.
+
+    Changes nothing. Exit 0: no drift; 2: drift; 1: error.
+
+    \b
+    Examples:
+      reconciler drift integrations/ --sandbox
+      reconciler drift integrations/ --format markdown --fail-on-unmanaged > drift.md
+    """
+    options = collect(kwargs)
+    workspace = load_workspace(paths)
+    with connection(options) as conn:
+        providers = conn.open(workspace.desired)
+        try:
+            report = detect_drift(
+                [Target(providers[name], items) for name, items in workspace.desired.items()],
+                parallelism=options.parallelism,
+                config_paths=workspace.paths,
+            )
+        finally:
+            for provider in providers.values():
+                provider.close()
+    click.echo(render(report, output_format, fail_on_unmanaged), nl=False)
+    if report.has_drift(count_unmanaged=fail_on_unmanaged):
+        return exitcodes.CHANGES
+    return exitcodes.OK
+
+
+def render(report: DriftReport, output_format: str, count_unmanaged: bool) -> str:
+    if output_format == "json":
+        return render_drift_json(report, count_unmanaged=count_unmanaged)
+    if output_format == "markdown":
+        return render_drift_markdown(report, count_unmanaged=count_unmanaged)
+    return render_drift_text(report, count_unmanaged=count_unmanaged)
