@@ -88,20 +88,32 @@ def site_refs(items: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     }
 
 
-def write_workload(items: list[Mapping[str, Any]], directory: Path) -> Workload:
-    """One ``.yaml`` file per live item (plus the creates) under ``directory``."""
+def write_workload(
+    items: list[Mapping[str, Any]],
+    directory: Path,
+    *,
+    edit_every: int = EDIT_EVERY,
+    toggle_every: int = TOGGLE_EVERY,
+    create_every: int = CREATE_EVERY,
+) -> Workload:
+    """One ``.yaml`` file per live item (plus the creates) under ``directory``.
+
+    Item ``i`` gets a new description when ``i % edit_every == 0`` and its ``enabled`` flipped
+    when ``i % toggle_every == 7``; one new integration is added per ``create_every`` items
+    (0 turns each off).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     refs = site_refs(items)
-    width = len(str(len(items) + len(items) // CREATE_EVERY + 1))
+    creates = len(items) // create_every if create_every else 0
+    width = len(str(len(items) + creates))
     updates = 0
     for index, item in enumerate(items):
-        edit = index % EDIT_EVERY == 0
-        toggle = index % TOGGLE_EVERY == 7
+        edit = bool(edit_every) and index % edit_every == 0
+        toggle = bool(toggle_every) and index % toggle_every == 7
         updates += edit or toggle
         site_id = str((item.get("site_third_party_integration") or {}).get("id"))
         text = document(item, refs[site_id], edit=edit, toggle=toggle)
         (directory / f"i{index:0{width}d}.yaml").write_text(text, encoding="utf-8")
-    creates = len(items) // CREATE_EVERY
     for index in range(creates):
         text = (
             f"kind: {KIND}\nname: {_scalar(f'bench-new-{index}')}\n"

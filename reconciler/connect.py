@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from reconciler.errors import ConfigError
 from reconciler.http import ApiSettings, RateLimiter, RetryPolicy
 from reconciler.providers.base import Provider
-from reconciler.providers.registry import ProviderInfo, load_class, provider_named
+from reconciler.providers.registry import PROVIDERS, ProviderInfo, load_class, provider_named
 
 
 @dataclass
@@ -22,6 +22,8 @@ class Connection:
 
     urls: Mapping[str, str] = field(default_factory=dict)  # provider name -> base URL
     keys: Mapping[str, str] = field(default_factory=dict)  # provider name -> API key
+    # --api-url: the base URL of the one provider a run uses (refused when it uses several)
+    api_url: str | None = None
     timeout: float = 30.0
     max_rps: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -39,6 +41,7 @@ class Connection:
                 f"{info.env_key} is not set: export the {info.name} API key in the environment "
                 "(never on the command line), or add --sandbox to run against the local sandbox"
             )
+        headers = {h: os.environ[v] for v, h in info.env_headers if os.environ.get(v)}
         return ApiSettings(
             base_url=url,
             api_key=key,
@@ -46,10 +49,24 @@ class Connection:
             timeout=self.timeout,
             max_rps=self.max_rps,
             retry=self.retry,
+            extra_headers=headers,
         )
+
+    def configured(self) -> list[str]:
+        """The registered providers whose API key is set (given, or in the environment)."""
+        return [i.name for i in PROVIDERS if self.keys.get(i.name) or os.environ.get(i.env_key)]
 
     def open(self, names: Iterable[str]) -> dict[str, Provider]:
         """One provider instance per name, all sharing this connection's rate limiter."""
+        names = list(names)
+        if self.api_url is not None:
+            if len(names) > 1:
+                variables = " and ".join(provider_named(n).env_url for n in names)
+                raise ConfigError(
+                    f"--api-url names one API, but this run uses {len(names)} providers "
+                    f"({', '.join(names)}): set {variables} instead"
+                )
+            self.urls = {**self.urls, **{n: self.api_url for n in names}}
         providers: dict[str, Provider] = {}
         for name in names:
             info = provider_named(name)

@@ -81,9 +81,13 @@ def resolve_secrets(body: Any, owner: str, path: str = "") -> Any:
         register_secret(value)
         return value
     if isinstance(body, Mapping):
-        # a credentials field is {"id": field id, "value": SecretRef}: name it by its id
-        label = body.get("id") if isinstance(body.get("id"), str) else path
-        return {k: resolve_secrets(v, owner, str(label)) for k, v in body.items()}
+        # a credentials field is {"id": field id, "value": SecretRef}: name it by its id;
+        # elsewhere a secret is named by its dotted path (authentication.api_key.value)
+        if isinstance(body.get("id"), str):
+            return {k: resolve_secrets(v, owner, str(body["id"])) for k, v in body.items()}
+        return {
+            k: resolve_secrets(v, owner, f"{path}.{k}" if path else str(k)) for k, v in body.items()
+        }
     if isinstance(body, list | tuple):
         return [resolve_secrets(v, owner, path) for v in body]
     return body

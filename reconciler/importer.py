@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,14 +105,14 @@ def export_live(
 def build_files(
     exported: Sequence[Exported],
     *,
-    source: str,
+    source: str | Mapping[str, str],
     out_dir: str | os.PathLike[str],
     schema_ref: str | None = None,
 ) -> list[ImportFile]:
     """The file of each exported object, with deterministic, collision-free names.
 
-    ``source`` names where the objects were read (an API URL); ``schema_ref`` is the modeline's
-    target, by default the schema file relative to ``out_dir``.
+    ``source`` names where the objects were read (an API URL, or one per provider name);
+    ``schema_ref`` is the modeline's target, by default the schema file relative to ``out_dir``.
     """
     filenames = assign_filenames(exported)
     files = [
@@ -122,7 +122,7 @@ def build_files(
                 item.document,
                 header=[
                     f"yaml-language-server: $schema={schema_ref or _schema_ref(item, out_dir)}",
-                    f"Imported by reconciler from {source} (integration {item.id}).",
+                    f"Imported by reconciler from {_source(source, item)} (integration {item.id}).",
                 ],
             ),
             item.name,
@@ -131,6 +131,10 @@ def build_files(
         for item in exported
     ]
     return sorted(files, key=lambda f: f.filename)
+
+
+def _source(source: str | Mapping[str, str], item: Exported) -> str:
+    return source if isinstance(source, str) else source[item.provider]
 
 
 def assign_filenames(exported: Iterable[Exported]) -> dict[tuple[str, str], str]:

@@ -60,6 +60,7 @@ class Change:
     steps: tuple[Step, ...] = ()
     notes: tuple[str, ...] = ()
     live_fingerprint: str | None = None
+    retires: bool = False  # takes a live integration out of service (disable, deprecate, …)
 
     @property
     def risk(self) -> Risk | None:

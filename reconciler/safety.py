@@ -32,11 +32,7 @@ def check(plan: Plan, rails: Rails) -> None:
             f"{rails.max_change_fraction:.0%}; re-run with --force if this is intended "
             "(or raise --max-change-percent)"
         )
-    disables = sum(
-        1
-        for c in plan.pending
-        if any(f.path == "enabled" and f.after is False and f.before is True for f in c.fields)
-    )
+    disables = sum(1 for c in plan.pending if c.retires)
     if disables > rails.max_disables:
         raise SafetyError(
             f"safety rail 'max disables': {disables} integrations would be disabled, more than "

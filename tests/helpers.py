@@ -125,6 +125,9 @@ def cli(
     """Run the real CLI in-process against ``sandbox``; returns (exit code, stdout, stderr)."""
     monkeypatch.setenv("REVCENT_API_KEY", sandbox.api_key)
     monkeypatch.setenv("REVCENT_API_URL", sandbox.url)
+    # The same sandbox serves Solvimon under /v1/, with the same key.
+    monkeypatch.setenv("SOLVIMON_API_KEY", sandbox.api_key)
+    monkeypatch.setenv("SOLVIMON_API_URL", sandbox.url)
     monkeypatch.setenv("NO_COLOR", "1")
     for key, value in (env or {}).items():
         monkeypatch.setenv(key, value)

@@ -91,10 +91,10 @@ def test_validate_live_sandbox_passes_on_examples_with_notes(tmp_path, capsys, m
     examples = Path(__file__).resolve().parents[1] / "examples" / "integrations"
     assert run(["validate", str(examples)]) == 0
     assert capsys.readouterr().out == (
-        "ok: 8 integration(s) in 6 file(s) are valid (schema checks)\n"
+        "ok: 11 integration(s) in 9 file(s) are valid (schema checks)\n"
     )
     assert run(["validate", str(examples), "--live", "--sandbox"]) == 0
     out, err = capsys.readouterr()
-    assert out == "ok: 8 integration(s) in 6 file(s) are valid (live catalog checks)\n"
+    assert out == "ok: 11 integration(s) in 9 file(s) are valid (live catalog checks)\n"
     notes = [line for line in err.splitlines() if ": note: " in line]
     assert any("shipping.yaml" in n and "store" in n for n in notes), err

@@ -199,7 +199,7 @@ def test_pre_commit_hook_validates_the_files_it_is_given(capsys):
     assert program == "reconciler"  # the console script of [project.scripts]
     files = sorted(str(p) for p in (ROOT / "examples" / "integrations").glob("*.yaml"))
     assert run([*args, *files]) == 0
-    assert capsys.readouterr().out.startswith("ok: 8 integration(s) in 6 file(s) are valid")
+    assert capsys.readouterr().out.startswith("ok: 11 integration(s) in 9 file(s) are valid")
 
 
 def _reconciler_commands(path: Path) -> list[list[str]]:

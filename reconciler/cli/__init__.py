@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from gettext import gettext as _
 from typing import Any
 
 import click
@@ -25,11 +26,43 @@ COMMANDS = {
 }
 
 
+# The first paragraph of each command's help, so that ``reconciler --help`` lists the commands
+# without importing them (they bring httpx, jsonschema and aiohttp: most of a second). A command
+# missing here is imported to ask; tests/test_cli_help.py keeps these equal to the real help.
+SUMMARIES = {
+    "apply": "Apply the YAML to the account, verifying every change by reading it back.",
+    "drift": "Report managed fields that differ live, missing and unmanaged integrations.",
+    "import": "Write the account's integrations as YAML, so that 'plan' on them shows no changes.",
+    "plan": "Show what 'apply' would change. Reads the account; changes nothing.",
+    "sandbox": "A local, vendor-faithful RevCent (/v2/) and Solvimon (/v1/) API to run against.",
+    "validate": "Check YAML files (or directories of them) without changing anything.",
+}
+
+
 class LazyGroup(click.Group):
     """Imports a command's module only when it runs, so ``--help`` and start-up stay fast."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's own command list, with each line from SUMMARIES instead of an import."""
+        names = self.list_commands(ctx)
+        listed = [n for n in names if n in SUMMARIES or _visible(self.get_command(ctx, n))]
+        if not listed:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in listed)
+        rows = []
+        for name in listed:
+            if name in SUMMARIES:
+                text = click.utils.make_default_short_help(SUMMARIES[name], limit).strip()
+            else:
+                command = self.get_command(ctx, name)
+                assert command is not None
+                text = command.get_short_help_str(limit)
+            rows.append((name, text))
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         target = COMMANDS.get(name)
@@ -38,6 +71,10 @@ class LazyGroup(click.Group):
         module, _, attr = target.partition(":")
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
+
+
+def _visible(command: click.Command | None) -> bool:
+    return command is not None and not command.hidden
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

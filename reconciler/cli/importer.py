@@ -9,8 +9,9 @@ import click
 
 from reconciler import exitcodes
 from reconciler.cli.options import api_options, collect, connection
+from reconciler.errors import ConfigError
 from reconciler.importer import build_files, export_live, write_files
-from reconciler.providers.registry import PROVIDERS
+from reconciler.providers.registry import PROVIDERS, provider_named
 
 
 @click.command(name="import")
@@ -42,9 +43,11 @@ def import_(
 ) -> int:
     """Write the account's integrations as YAML, so that 'plan' on them shows no changes.
 
-    Each file pins the integration's 'id' and its options as saved. Credentials are
-    written 'external: true' (RevCent never shows secrets): nothing secret is needed to
-    keep them. Unsaved credentials are left out. Output is deterministic: importing twice
+    Reads every provider whose API key is set (REVCENT_API_KEY, SOLVIMON_API_KEY…; with
+    --sandbox, all of them). Each file pins the integration's 'id' and its settings as
+    saved. No secret is ever written, and none is needed to keep the saved ones: RevCent
+    credentials are written 'external: true' (unsaved ones are left out), Solvimon's
+    authentication and secret fields are left out. Output is deterministic: importing twice
     gives the same bytes. Existing files are refused unless --force.
 
     \b
@@ -54,15 +57,21 @@ def import_(
     """
     options = collect(kwargs)
     with connection(options) as conn:
-        providers = conn.open([info.name for info in PROVIDERS])
+        in_use = conn.configured()
+        if not in_use:
+            keys = " or ".join(info.env_key for info in PROVIDERS)
+            raise ConfigError(
+                f"no API key is set: export {keys} in the environment (never on the command "
+                "line), or add --sandbox to run against the local sandbox"
+            )
+        providers = conn.open(in_use)
         try:
             exported = export_live(
                 list(providers.values()), names=names, parallelism=options.parallelism
             )
-            if options.sandbox:
-                source = "the embedded sandbox"
-            else:
-                source = ", ".join(conn.settings_for(info).base_url for info in PROVIDERS)
+            source: str | dict[str, str] = "the embedded sandbox"
+            if not options.sandbox:
+                source = {n: conn.settings_for(provider_named(n)).base_url for n in in_use}
         finally:
             for provider in providers.values():
                 provider.close()

@@ -18,6 +18,7 @@ import click
 from reconciler.connect import Connection
 from reconciler.planner import DEFAULT_PARALLELISM
 from reconciler.providers.base import Provider
+from reconciler.providers.registry import PROVIDERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_SANDBOX_DB = os.path.join(".reconciler", "sandbox.db")
@@ -52,8 +53,9 @@ def api_options(func: F) -> F:
         click.option(
             "--api-url",
             default=None,
-            help="RevCent API base URL [env REVCENT_API_URL; default https://api.revcent.com]. "
-            "The key is read from REVCENT_API_KEY only.",
+            help="Base URL of the vendor API, when the run uses one provider [default: each "
+            "provider's <VENDOR>_API_URL, e.g. REVCENT_API_URL, SOLVIMON_API_URL, else its public "
+            "URL]. Keys are read from <VENDOR>_API_KEY only.",
         ),
         click.option(
             "--timeout", default=30.0, show_default=True, help="Seconds to wait for one answer."
@@ -93,17 +95,17 @@ def collect(kwargs: dict[str, Any]) -> ApiOptions:
 def connection(options: ApiOptions) -> Iterator[Connection]:
     """A Connection to the real API, or to an embedded sandbox started for this command."""
     if not options.sandbox:
-        urls = {"revcent": options.api_url} if options.api_url else {}
-        yield Connection(urls=urls, timeout=options.timeout, max_rps=options.max_rps)
+        yield Connection(api_url=options.api_url, timeout=options.timeout, max_rps=options.max_rps)
         return
     from reconciler.sandbox.server import start_sandbox
 
     os.makedirs(os.path.dirname(options.sandbox_db) or ".", exist_ok=True)
     with start_sandbox(options.sandbox_db, seed_demo=True) as running:
         echo_err(f"sandbox: serving {running.url} (state in {options.sandbox_db})")
+        # One sandbox serves every vendor (each under its own paths), with one key.
         yield Connection(
-            urls={"revcent": running.url},
-            keys={"revcent": running.api_key},
+            urls={info.name: running.url for info in PROVIDERS},
+            keys={info.name: running.api_key for info in PROVIDERS},
             timeout=options.timeout,
             max_rps=options.max_rps,
         )

@@ -1,5 +1,8 @@
 """Checks that need every document at once: names and ids must each belong to one document.
 
+A kind's name is the key its registry entry names (``name`` for RevCent, ``reference`` for
+Solvimon); ``previously`` lists former values of that key.
+
 Why names *and* previous names share one space: a previous name tells reconciler "the live
 integration called this is mine, rename it". If two documents claim the same name in any role,
 two documents would edit one integration, or one would create what the other renames.
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reconciler.config.kinds import kind_info
 from reconciler.errors import Problem
 from reconciler.model import Document, PathKey
 
@@ -23,7 +27,7 @@ ID_HINT = "one live integration can be managed by one document only; remove one 
 class _Claim:
     document: Document
     path: PathKey
-    role: str  # "name" or "previous name"
+    role: str  # "name" or "previous name" (or the kind's key: "reference"…)
 
     def where(self) -> str:
         return str(self.document.location(*self.path))
@@ -51,12 +55,13 @@ def check_unique(documents: Sequence[Document]) -> list[Problem]:
                     )
                 )
             else:
-                article = "the name" if first.role == "name" else "a previous name"
+                article = "a previous" if first.role.startswith("previous ") else "the"
+                article = f"{article} {first.role.removeprefix('previous ')}"
                 problems.append(
                     document.problem(
                         claim.path,
                         f"duplicate {claim.role} {value!r}: already {article} at {first.where()}",
-                        NAME_HINT,
+                        NAME_HINT.replace("names", _key(document) + "s"),
                     )
                 )
         pinned = data.get("id")
@@ -74,17 +79,24 @@ def check_unique(documents: Sequence[Document]) -> list[Problem]:
     return problems
 
 
+def _key(document: Document) -> str:
+    """The key that names objects of this document's kind (``name`` if the kind is unknown)."""
+    info = kind_info(document.kind)
+    return info.key if info is not None else "name"
+
+
 def _name_claims(document: Document) -> list[tuple[_Claim, str]]:
     data = document.data if isinstance(document.data, dict) else {}
     claims: list[tuple[_Claim, str]] = []
-    name = data.get("name")
+    key = _key(document)
+    name = data.get(key)
     if isinstance(name, str) and name:
-        claims.append((_Claim(document, ("name",), "name"), name))
+        claims.append((_Claim(document, (key,), key), name))
     previously = data.get("previously")
     if isinstance(previously, list):
         seen: set[str] = set()
         for index, old in enumerate(previously):
             if isinstance(old, str) and old and old not in seen:  # repeats: the schema's job
                 seen.add(old)
-                claims.append((_Claim(document, ("previously", index), "previous name"), old))
+                claims.append((_Claim(document, ("previously", index), f"previous {key}"), old))
     return claims

@@ -25,6 +25,7 @@ class KindInfo:
     kind: str
     schema: str
     parser: str  # "module:function" taking a schema-valid Document
+    key: str = "name"  # the document key naming the object: unique across files, matched live
 
 
 KINDS: tuple[KindInfo, ...] = (
@@ -32,6 +33,12 @@ KINDS: tuple[KindInfo, ...] = (
         kind="revcent/UserThirdPartyIntegration",
         schema="revcent-integration.schema.json",
         parser="reconciler.providers.revcent.desired:from_document",
+    ),
+    KindInfo(
+        kind="solvimon/Integration",
+        schema="solvimon-integration.schema.json",
+        parser="reconciler.providers.solvimon.desired:from_document",
+        key="reference",
     ),
 )
 

@@ -208,9 +208,26 @@ def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:
             index += 1
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(exc, text, file))
+    except yaml.reader.ReaderError as exc:  # a control character: raised before any mark
+        problems.append(_character_problem(exc, text, file))
     finally:
         loader.dispose()
     return documents, problems
+
+
+def _character_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> Problem:
+    """A character YAML does not allow (NUL, other controls), located at its line and column."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return Problem(
+        file,
+        line,
+        column,
+        f"character U+{code:04X} is not allowed in YAML",
+        "remove it; save the file as plain UTF-8 text",
+    )
 
 
 def _shape(data: Any) -> str:

@@ -21,6 +21,8 @@ class ProviderInfo:
     env_key: str
     default_url: str
     auth_header: str
+    # (environment variable, header): extra headers sent when the variable is set
+    env_headers: tuple[tuple[str, str], ...] = ()
 
 
 PROVIDERS: tuple[ProviderInfo, ...] = (
@@ -32,6 +34,16 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
         env_key="REVCENT_API_KEY",
         default_url="https://api.revcent.com",
         auth_header="x-api-key",
+    ),
+    ProviderInfo(
+        name="solvimon",
+        kinds=("solvimon/Integration",),
+        target="reconciler.providers.solvimon.provider:SolvimonProvider",
+        env_url="SOLVIMON_API_URL",
+        env_key="SOLVIMON_API_KEY",
+        default_url="https://api.solvimon.com",
+        auth_header="X-API-KEY",
+        env_headers=(("SOLVIMON_PLATFORM_ID", "x-platform-id"),),
     ),
 )
 

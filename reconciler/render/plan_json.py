@@ -44,6 +44,7 @@ def _change(change: Change) -> dict[str, Any]:
         "risk": change.risk,
         "source": change.source,
         "live_fingerprint": change.live_fingerprint,
+        "retires": change.retires,
         "fields": [
             {
                 "path": f.path,
@@ -110,6 +111,7 @@ def plan_from_data(data: Any, source: str = "plan file") -> Plan:
                 ),
                 notes=tuple(c.get("notes", ())),
                 live_fingerprint=c.get("live_fingerprint"),
+                retires=c.get("retires", False),
             )
             for c in data["changes"]
         )

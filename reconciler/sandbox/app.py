@@ -2,6 +2,8 @@
 
 Order, outermost first: ``_outer`` (error envelope, dropped connections, stats, access log),
 then ``_guard`` (API key, then — for API routes only — latency, rate limit, 5xx faults).
+Errors take the shape of the vendor whose path was asked: Solvimon's under ``/v1/`` (with an
+``X-REQUEST-ID`` on every answer there), RevCent's envelope everywhere else.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from reconciler.sandbox.context import (
 )
 from reconciler.sandbox.envelope import failure
 from reconciler.sandbox.faults import format_retry_after
+from reconciler.sandbox.solvimon import errors as solvimon_errors
+from reconciler.sandbox.solvimon import routes as solvimon_routes
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -38,11 +42,14 @@ def create_app(state: SandboxState) -> web.Application:
     app = web.Application(middlewares=[_outer, _guard])
     app[STATE] = state
     app.add_routes(api.routes)
+    app.add_routes(solvimon_routes.routes)
     app.add_routes(admin.routes)
     return app
 
 
-def _error(exc: ApiFailure) -> web.Response:
+def _error(exc: ApiFailure, request: web.Request) -> web.Response:
+    if solvimon_errors.is_solvimon(request.path):
+        return solvimon_errors.render(solvimon_errors.translate(exc))
     resp = reply(failure(exc.error_code, exc.message), status=exc.status)
     resp.headers.update(exc.headers)
     return resp
@@ -67,6 +74,8 @@ async def _outer(request: web.Request, handler: Handler) -> web.StreamResponse:
             request.transport.abort()
         resp = web.Response(status=499)  # never sent: the transport is gone
         status = None
+    if status is not None and solvimon_errors.is_solvimon(request.path):
+        resp.headers[solvimon_errors.REQUEST_ID] = solvimon_errors.new_request_id()
     if not request.path.startswith(ADMIN_PREFIX):
         state_of(request).stats.request(request.method, _route(request), status)
     if access_log.isEnabledFor(logging.INFO):
@@ -81,11 +90,14 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except ApiFailure as exc:
-        return _error(exc)
+        return _error(exc, request)
+    except solvimon_errors.SolvimonFailure as exc:
+        return solvimon_errors.render(exc)
     except web.HTTPNotFound:
-        return _error(ApiFailure("not_found", f"no route for {request.method} {request.path}"))
+        failure_ = ApiFailure("not_found", f"no route for {request.method} {request.path}")
+        return _error(failure_, request)
     except web.HTTPRequestEntityTooLarge:
-        return _error(ApiFailure("body_too_large", "the request body is over 1 MiB"))
+        return _error(ApiFailure("body_too_large", "the request body is over 1 MiB"), request)
     except web.HTTPMethodNotAllowed as exc:
         allowed = ", ".join(sorted(exc.allowed_methods))
         failure_ = ApiFailure(
@@ -93,12 +105,12 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
             f"{request.method} is not allowed on {request.path} (allowed: {allowed})",
             headers={"Allow": allowed},
         )
-        return _error(failure_)
+        return _error(failure_, request)
     except (ConnectionDropped, web.HTTPException):
         raise  # a drop is the outer middleware's job; no other HTTPException is raised here
     except Exception:
         log.exception("sandbox bug answering %s %s", request.method, request.path)
-        return _error(ApiFailure("internal_error", "the sandbox failed; see its log"))
+        return _error(ApiFailure("internal_error", "the sandbox failed; see its log"), request)
 
 
 @web.middleware
@@ -112,6 +124,9 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 def _authenticate(request: web.Request, api_key: str) -> None:
     sent = request.headers.get("x-api-key")
+    bearer = request.headers.get("Authorization", "")
+    if sent is None and solvimon_errors.is_solvimon(request.path) and bearer[:7] == "Bearer ":
+        sent = bearer[7:].strip()  # Solvimon also takes "Authorization: Bearer <key>"
     if sent is None:
         raise ApiFailure("missing_api_key", "the x-api-key header is required")
     if not hmac.compare_digest(sent.encode(), api_key.encode()):

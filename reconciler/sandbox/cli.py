@@ -65,7 +65,7 @@ def _fault_options(func: F) -> F:
 
 @click.group("sandbox")
 def sandbox() -> None:
-    """A local, vendor-faithful RevCent API (v2 third party integrations) to run against."""
+    """A local, vendor-faithful RevCent (/v2/) and Solvimon (/v1/) API to run against."""
 
 
 @sandbox.command()

@@ -10,6 +10,7 @@ from aiohttp import web
 from reconciler.sandbox.bodies import parse_json
 from reconciler.sandbox.faults import FaultInjector
 from reconciler.sandbox.service import IntegrationService
+from reconciler.sandbox.solvimon.service import SolvimonService
 from reconciler.sandbox.stats import Stats
 
 ADMIN_PREFIX = "/_sandbox/"
@@ -17,12 +18,13 @@ ADMIN_PREFIX = "/_sandbox/"
 
 @dataclass
 class SandboxState:
-    """One running sandbox: its account, its faults, its counters, its key."""
+    """One running sandbox: its accounts (RevCent, Solvimon), faults, counters and key."""
 
     service: IntegrationService
     faults: FaultInjector
     stats: Stats
     api_key: str
+    solvimon: SolvimonService | None = None  # the /v1/ routes; same database, same key
 
 
 STATE = web.AppKey("sandbox_state", SandboxState)

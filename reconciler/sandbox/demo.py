@@ -1,5 +1,6 @@
-"""The demo account: four integrations that make a plan of ``examples/integrations/`` show
-every kind of line — creates, one minimal edit, unchanged and unmanaged integrations.
+"""The demo account: four RevCent integrations (and three Solvimon ones, in
+``solvimon/demo.py``) that make a plan of ``examples/integrations/`` show every kind of line —
+creates, one minimal edit, unchanged and unmanaged integrations — for each vendor.
 
 Seeded once per database (a meta flag), so a user's later changes persist across restarts.
 Everything goes through the service, i.e. the API's own rules, in the order the tool itself
@@ -12,6 +13,8 @@ from typing import Any
 
 from reconciler.sandbox import catalog
 from reconciler.sandbox.service import IntegrationService
+from reconciler.sandbox.solvimon.demo import seed_solvimon_demo
+from reconciler.sandbox.solvimon.service import SolvimonService
 
 SEEDED_FLAG = "demo_seeded"
 
@@ -85,10 +88,15 @@ DEMO: list[tuple[dict[str, Any], list[dict[str, Any]], bool]] = [
 
 
 def seed_demo_account(service: IntegrationService) -> bool:
-    """Create the demo integrations unless this database was seeded before; True if it seeded.
+    """Create the demo integrations of both vendors unless seeded before; True if it seeded.
 
     A demo name the user already has is left alone rather than failing the start.
     """
+    solvimon = seed_solvimon_demo(SolvimonService(service.store))
+    return _seed_revcent(service) or solvimon
+
+
+def _seed_revcent(service: IntegrationService) -> bool:
     store = service.store
     if store.meta_get(SEEDED_FLAG):
         return False

@@ -22,6 +22,7 @@ from reconciler.sandbox.context import SandboxState
 from reconciler.sandbox.demo import seed_demo_account
 from reconciler.sandbox.faults import FaultConfig, FaultInjector
 from reconciler.sandbox.service import IntegrationService
+from reconciler.sandbox.solvimon.service import SolvimonService
 from reconciler.sandbox.stats import Stats
 from reconciler.sandbox.store import Store
 
@@ -51,7 +52,9 @@ async def _open(
         service = IntegrationService(store)
         if seed_demo:
             seed_demo_account(service)
-        state = SandboxState(service, FaultInjector(faults), Stats(), api_key)
+        state = SandboxState(
+            service, FaultInjector(faults), Stats(), api_key, SolvimonService(store)
+        )
         runner = web.AppRunner(
             create_app(state), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-EVENTS = ("rate_limited", "injected_errors", "dropped", "altered")
+EVENTS = ("rate_limited", "injected_errors", "dropped", "altered", "idempotent_replays")
 
 
 class Stats:

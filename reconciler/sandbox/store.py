@@ -11,7 +11,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,11 +162,27 @@ class Store:
             raise _integrity(exc) from None
 
     def clear(self) -> None:
-        """Delete every integration and every meta flag (a fresh, never-seeded account)."""
+        """Delete every row of every table (each vendor's integrations, idempotency keys,
+        meta flags): a fresh, never-seeded account."""
+        tables = [
+            row[0]
+            for row in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         with self._transaction():
-            self._db.execute("DELETE FROM integrations")
-            self._db.execute("DELETE FROM meta")
-            self._db.execute("DELETE FROM sqlite_sequence WHERE name = 'integrations'")
+            for table in tables:
+                self._db.execute(f'DELETE FROM "{table}"')
+            self._db.execute("DELETE FROM sqlite_sequence")
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The database, for the tables of another vendor's part of the sandbox (same file)."""
+        return self._db
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All-or-nothing writes on ``connection`` (BEGIN IMMEDIATE … COMMIT)."""
+        return self._transaction()
 
     def meta_get(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -26,6 +26,10 @@ EXAMPLE_SECRETS = {
     "AFFIRM_PRIVATE_API_KEY": "canary-affirm-private-7f3a",
     "OPENAI_API_KEY": "canary-openai-key-7f3a",
     "ELEVENLABS_API_KEY": "canary-elevenlabs-key-7f3a",
+    "AVATAX_LICENSE_KEY": "canary-avatax-license-7f3a",
+    "STRIPE_SECRET_KEY": "canary-stripe-secret-7f3a",
+    "STRIPE_WEBHOOK_SECRET": "canary-stripe-webhook-7f3a",
+    "MAILGUN_API_KEY": "canary-mailgun-key-7f3a",
 }
 
 

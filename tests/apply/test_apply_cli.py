@@ -15,7 +15,7 @@ def test_examples_apply_then_plan_shows_no_changes(demo_sandbox, work, capsys, m
         capsys, monkeypatch, demo_sandbox, "plan", str(EXAMPLES), "--detailed-exitcode"
     )
     assert code == 2, err
-    assert out.endswith("Plan: 5 to create, 1 to update, 2 unchanged, 1 unmanaged.\n")
+    assert out.endswith("Plan: 6 to create, 2 to update, 3 unchanged, 2 unmanaged.\n")
     code, out, err = cli(
         capsys,
         monkeypatch,
@@ -26,12 +26,12 @@ def test_examples_apply_then_plan_shows_no_changes(demo_sandbox, work, capsys, m
         env=EXAMPLE_SECRETS,
     )
     assert code == 0, out + err
-    assert "Apply: 6 applied, 0 altered, 0 failed, 0 stale." in out
+    assert "Apply: 8 applied, 0 altered, 0 failed, 0 stale." in out
     code, out, err = cli(
         capsys, monkeypatch, demo_sandbox, "plan", str(EXAMPLES), "--detailed-exitcode"
     )
     assert code == 0, out
-    assert "Plan: 0 to create, 0 to update, 8 unchanged, 1 unmanaged." in out
+    assert "Plan: 0 to create, 0 to update, 11 unchanged, 2 unmanaged." in out
     assert sorted(list_names(demo_sandbox)) == sorted(
         [
             "AI Provider - Support Assistant",

@@ -45,7 +45,7 @@ CASES = {
     ],
     "unknown_kind.yaml": [
         "unknown_kind.yaml:1:7: unknown kind 'revcent/Integration' (known kinds: "
-        "revcent/UserThirdPartyIntegration)"
+        "revcent/UserThirdPartyIntegration, solvimon/Integration)"
     ],
     "bad_id_length.yaml": [
         "bad_id_length.yaml:3:5: 'id' must be exactly 20 letters or digits, not "

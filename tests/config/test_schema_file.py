@@ -78,9 +78,12 @@ def test_an_installed_layout_is_found_first(
 
 def test_examples_point_their_modeline_at_the_schema() -> None:
     for path in sorted(EXAMPLES.glob("*.yaml")):
-        first = path.read_text().splitlines()[0]
-        target = first.split("$schema=", 1)[1]
-        assert (path.parent / target).resolve() == SCHEMA_FILE, path
+        text = path.read_text()
+        target = text.splitlines()[0].split("$schema=", 1)[1]
+        kind = next(line for line in text.splitlines() if line.startswith("kind: "))[6:]
+        info = kinds.kind_info(kind)
+        assert info is not None, path
+        assert (path.parent / target).resolve() == ROOT / "schemas" / info.schema, path
 
 
 def test_the_validator_is_compiled_once() -> None:

@@ -22,7 +22,10 @@ def example_secrets() -> dict[str, str]:
         ref.env
         for items in workspace.desired.values()
         for item in items
-        for ref in secret_refs(getattr(item, "credentials", None) and item.credentials.fields)
+        for ref in [
+            *secret_refs(getattr(item, "credentials", None) and item.credentials.fields),
+            *secret_refs(dict(getattr(item, "settings", {}))),  # Solvimon's secrets
+        ]
         if ref.env
     }
     return {name: f"canary-{name.lower()}-d41f" for name in sorted(names)}

@@ -62,15 +62,16 @@ def test_no_drift_right_after_applying_the_examples(demo_sandbox, work, capsys, 
     assert code == 0, out + err
     assert out.endswith(
         "? unmanaged (in the account, in no YAML):\n"
-        f"    Legacy Tax - TaxJar v1 ({_id_of(out, 'Legacy Tax - TaxJar v1')})\n\n"
-        "No drift: 0 drifted, 0 missing, 8 in sync, 1 unmanaged.\n"
+        f"    Legacy Tax - TaxJar v1 ({_id_of(out, 'Legacy Tax - TaxJar v1')})\n"
+        f"    legacy-s3-export ({_id_of(out, 'legacy-s3-export')})\n\n"
+        "No drift: 0 drifted, 0 missing, 11 in sync, 2 unmanaged.\n"
     )
     # The one unmanaged integration is drift only when asked.
     code, out, _ = cli(
         capsys, monkeypatch, demo_sandbox, "drift", str(EXAMPLES), "--fail-on-unmanaged"
     )
     assert code == 2
-    assert out.endswith("Drift: 0 drifted, 0 missing, 8 in sync, 1 unmanaged.\n")
+    assert out.endswith("Drift: 0 drifted, 0 missing, 11 in sync, 2 unmanaged.\n")
 
 
 def _id_of(out: str, name: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from reconciler.errors import MalformedResponse
 from reconciler.http import ApiClient, ApiSettings, RateLimiter
+from reconciler.providers.revcent.shape import integration_problem, site_problem
 
 DEFAULT_URL = "https://api.revcent.com"
 PAGE_LIMIT = 25  # the vendor's maximum page size
@@ -50,7 +51,15 @@ class RevCentClient:
             operation="GetUserThirdPartyIntegrations",
             params={"limit": limit, "page": page},
         )
-        return _results(body, "GetUserThirdPartyIntegrations")
+        results = _results(body, "GetUserThirdPartyIntegrations")
+        for index, item in enumerate(results):
+            if not isinstance(item.get("id"), str) or not isinstance(item.get("name"), str):
+                raise MalformedResponse(
+                    f"GetUserThirdPartyIntegrations: result {index + 1} of page {page} has no "
+                    "id or name",
+                    operation="GetUserThirdPartyIntegrations",
+                )
+        return results
 
     def iter_integrations(self) -> Iterator[dict[str, Any]]:
         """Every user integration, page by page until a short page."""
@@ -66,26 +75,34 @@ class RevCentClient:
                 operation="GetUserThirdPartyIntegration",
             )
         body = dict(body)
+        problem = integration_problem(body)
         site = body.get("site_third_party_integration")
-        if isinstance(site, dict):
-            body["site_third_party_integration"] = self._shared(site)
+        if problem is None and site is not None:
+            site, problem = self._shared(site)
+            body["site_third_party_integration"] = site
+        if problem is not None:
+            raise MalformedResponse(
+                f"GetUserThirdPartyIntegration {integration_id}: {problem}",
+                operation="GetUserThirdPartyIntegration",
+            )
         return body
 
-    def _shared(self, site: dict[str, Any]) -> dict[str, Any]:
-        """One object for equal embedded catalogs: they are read, never changed.
+    def _shared(self, site: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """One object for equal embedded catalogs (they are read, never changed), checked once.
 
         Why: each Get embeds its site integration (about 4 KB as Python objects, two thirds of
         the body), yet an account has a handful of distinct ones; sharing them keeps a plan of
-        10,000 integrations some 40 MB smaller.
+        10,000 integrations some 40 MB smaller, and checks each distinct shape only once.
         """
         with self._sites_lock:
             variants = self._sites.setdefault(site.get("id"), [])
             for known in variants:
                 if known == site:
-                    return known
-            if len(variants) < MAX_SHARED_VARIANTS:
+                    return known, None
+            problem = site_problem(site)
+            if problem is None and len(variants) < MAX_SHARED_VARIANTS:
                 variants.append(site)
-            return site
+            return site, problem
 
     def create_integration(self, body: dict[str, Any]) -> str:
         """Create once, never retried here: a lost answer may still have created it."""
@@ -124,7 +141,15 @@ class RevCentClient:
             operation="GetSiteThirdPartyIntegrations",
             params={"limit": limit, "page": page},
         )
-        return _results(body, "GetSiteThirdPartyIntegrations")
+        results = _results(body, "GetSiteThirdPartyIntegrations")
+        for index, item in enumerate(results):
+            problem = site_problem(item, f"results[{index}]")
+            if problem is not None:
+                raise MalformedResponse(
+                    f"GetSiteThirdPartyIntegrations page {page}: {problem}",
+                    operation="GetSiteThirdPartyIntegrations",
+                )
+        return results
 
     def site_integrations(self) -> list[dict[str, Any]]:
         return list(_paged(self.list_site_page))

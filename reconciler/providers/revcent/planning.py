@@ -156,6 +156,7 @@ def plan_change(
         tuple(fields) if steps else (),
         tuple(steps),
         tuple(notes) if steps else (),
+        retires=any(s.body.get("enabled") is False for s in steps),
     )
     return change
 

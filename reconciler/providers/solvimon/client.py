@@ -1,0 +1,121 @@
+"""Solvimon Configuration API client for integrations: HTTP only, returns dicts.
+
+Why separate from the provider: this is the one place that knows Solvimon's paths, paging,
+error body and Idempotency-Key header; the provider deals in desired/live values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from reconciler.errors import MalformedResponse
+from reconciler.http import ApiClient, ApiSettings, RateLimiter
+
+DEFAULT_URL = "https://api.solvimon.com"
+BASE = "/v1/integrations"
+PAGE_LIMIT = 100
+ERROR_TYPES = ("API_ERROR", "INVALID_REQUEST")
+
+
+def solvimon_error(body: Any) -> tuple[str | None, str | None] | None:
+    """An ``ApiError`` body → (code, message naming the field); any other object is no error."""
+    if not isinstance(body, dict):
+        return ("malformed_response", f"expected a JSON object, got {type(body).__name__}")
+    if body.get("type") not in ERROR_TYPES or "code" not in body:
+        return None
+    message = str(body.get("message") or "the API refused the request")
+    field = body.get("field")
+    if field and not message.startswith(f"{field}:"):
+        message = f"{field}: {message}"
+    return (str(body["code"]), message)
+
+
+class SolvimonClient:
+    """Thin wrapper over the spec's integration operations (see docs/solvimon.md)."""
+
+    def __init__(self, settings: ApiSettings, *, limiter: RateLimiter | None = None):
+        self.api = ApiClient(settings, vendor_error=solvimon_error, limiter=limiter)
+
+    def close(self) -> None:
+        self.api.close()
+
+    def list_page(self, page: int, limit: int = PAGE_LIMIT) -> tuple[list[dict[str, Any]], int]:
+        """One page of complete integrations, and the number of pages."""
+        body = self.api.request(
+            "GET", BASE, operation="getIntegrations", params={"limit": limit, "page": page}
+        )
+        data = body.get("data")
+        if not isinstance(data, list) or not all(_integration(i) for i in data):
+            raise MalformedResponse(
+                "getIntegrations: the answer has no 'data' list of integrations",
+                operation="getIntegrations",
+            )
+        pages = body.get("total_number_of_pages")
+        return data, pages if isinstance(pages, int) else 0
+
+    def iter_integrations(self) -> Iterator[dict[str, Any]]:
+        """Every integration, page by page up to ``total_number_of_pages``."""
+        page = 1
+        while True:
+            data, pages = self.list_page(page)
+            yield from data
+            if not data or page >= pages:
+                return
+            page += 1
+
+    def get_integration(self, integration_id: str) -> dict[str, Any]:
+        body = self.api.request(
+            "GET", f"{BASE}/{integration_id}", operation="getIntegrationsByResourceId"
+        )
+        return _checked(body, "getIntegrationsByResourceId")
+
+    def create_integration(self, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        """Create; retried like any idempotent call, since the key makes a repeat harmless."""
+        answer = self.api.request(
+            "POST",
+            BASE,
+            operation="postIntegrations",
+            json_body=body,
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        return _checked(answer, "postIntegrations")
+
+    def update_integration(self, integration_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH with the whole body each time: repeating it after a lost answer is harmless."""
+        answer = self.api.request(
+            "PATCH",
+            f"{BASE}/{integration_id}",
+            operation="patchIntegrationsByResourceId",
+            json_body=body,
+        )
+        return _checked(answer, "patchIntegrationsByResourceId")
+
+    def change_status(
+        self, integration_id: str, action: str, operation: str, idempotency_key: str
+    ) -> dict[str, Any]:
+        """``activate``, ``deprecate`` or ``archive`` (POST, no body)."""
+        answer = self.api.request(
+            "POST",
+            f"{BASE}/{integration_id}/{action}",
+            operation=operation,
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        return _checked(answer, operation)
+
+
+def _integration(body: Any) -> bool:
+    return (
+        isinstance(body, dict)
+        and isinstance(body.get("id"), str)
+        and isinstance(body.get("reference"), str)
+    )
+
+
+def _checked(body: Any, operation: str) -> dict[str, Any]:
+    if not _integration(body):
+        raise MalformedResponse(
+            f"{operation}: the answer is not an integration with an id and a reference",
+            operation=operation,
+        )
+    return dict(body)

@@ -1,0 +1,200 @@
+"""Desired vs live for one Solvimon integration: the field diff and the ordered steps.
+
+Why this order: every field goes in one PATCH first, and ``status`` changes last, through
+activate, deprecate or archive (never the PATCH body), like RevCent's "enable last": an
+integration becomes ACTIVE only once its settings are saved, and an ARCHIVED one is read-only,
+so archiving must come after the last edit. Deprecating or archiving last also means a
+retired integration's final settings are the ones the YAML shows.
+
+Why the PATCH body holds more than what changed: Solvimon's update docs require
+``reference``, ``name``, ``description``, ``type`` and ``linked_resources_configurations``,
+and neither they nor the spec say whether an object sent is merged or replaced. So the body
+carries those five (desired laid over live) and every changed object in full (desired laid
+over live), which is right under either reading. Secrets are sent on create, when Solvimon
+holds none for a field, or on ``--rotate-credentials``; otherwise they are left out, and a
+secret left out of a sent object keeps its saved value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.errors import PlanError
+from reconciler.plan import ID_PLACEHOLDER, Action, Change, FieldChange, Risk, Step
+from reconciler.providers.base import PlanOptions
+from reconciler.providers.solvimon.catalog_checks import CREATED_AS, status_actions
+from reconciler.providers.solvimon.desired import DesiredSolvimonIntegration
+from reconciler.providers.solvimon.fields import (
+    OBJECTS,
+    diff,
+    drop_secrets,
+    lookup,
+    merge,
+    secret_paths_in,
+    secret_set,
+)
+
+PROVIDER = "solvimon"
+KIND = "solvimon/Integration"
+BASE = "/v1/integrations"
+ITEM = BASE + "/" + ID_PLACEHOLDER
+CREATE = "postIntegrations"
+UPDATE = "patchIntegrationsByResourceId"
+STATUS_OPERATIONS = {
+    "activate": "postIntegrationsByResourceIdActivate",
+    "deprecate": "postIntegrationsByResourceIdDeprecate",
+    "archive": "postIntegrationsByResourceIdArchive",
+}
+STATUS_AFTER = {
+    "postIntegrationsByResourceIdActivate": "ACTIVE",
+    "postIntegrationsByResourceIdDeprecate": "DEPRECATED",
+    "postIntegrationsByResourceIdArchive": "ARCHIVED",
+}
+LINKED = "linked_resources_configurations"
+
+
+def diff_fields(
+    desired: DesiredSolvimonIntegration, live: dict[str, Any] | None, *, rotate: bool
+) -> list[FieldChange]:
+    """Managed fields that differ, ``status`` last (it changes last)."""
+    have = live or {}
+    changes: list[FieldChange] = []
+    if live is not None and have.get("reference") != desired.name:
+        changes.append(FieldChange("reference", have.get("reference"), desired.name, "high"))
+    changes.extend(diff(desired.display_name, have.get("name"), "name", ("name",), rotate=rotate))
+    if desired.description is not None:
+        changes.extend(
+            diff(
+                desired.description,
+                have.get("description"),
+                "description",
+                ("description",),
+                rotate=rotate,
+            )
+        )
+    if live is None or have.get("type") != desired.type:
+        changes.append(FieldChange("type", have.get("type"), desired.type, "high"))
+    for key in OBJECTS:
+        if key in desired.settings:
+            changes.extend(diff(desired.settings[key], have.get(key), key, (key,), rotate=rotate))
+    if desired.linked is not None:
+        changes.extend(
+            diff(list(desired.linked), have.get(LINKED), LINKED, (LINKED,), rotate=False)
+        )
+    current = str(have.get("status") or CREATED_AS) if live is not None else None
+    if desired.status is not None and desired.status != current:
+        changes.append(FieldChange("status", current, desired.status, "high"))
+    return changes
+
+
+def plan_change(
+    desired: DesiredSolvimonIntegration, live: dict[str, Any] | None, options: PlanOptions
+) -> Change:
+    """The change for one integration; refusals were found before by ``catalog_checks``."""
+    rotate = options.rotates(desired.name)
+    fields = diff_fields(desired, live, rotate=rotate)
+    source = str(desired.document.location())
+    current = str((live or {}).get("status") or CREATED_AS)
+    actions, reason = status_actions(current, desired.status, new=live is None)
+    if reason:
+        raise PlanError(
+            desired.document.problem(
+                ("status",), f"{desired.name}: cannot make the status {desired.status}: {reason}"
+            )
+        )
+    if live is None:
+        steps = [Step(CREATE, "POST", BASE, create_body(desired), "high", "create (DRAFT)")]
+        steps += [_status_step(action, ITEM) for action in actions]
+        notes = () if desired.status else ("created DRAFT: the YAML does not manage 'status'",)
+        return Change(
+            PROVIDER, KIND, desired.name, None, "create", source, tuple(fields), tuple(steps), notes
+        )
+    edited = [f for f in fields if f.path != "status"]
+    if edited and current == "ARCHIVED":
+        raise PlanError(
+            desired.document.problem(
+                (),
+                f"{desired.name}: an ARCHIVED integration cannot be updated",
+                "write it as it is, or give a new integration another reference",
+            )
+        )
+    path = ITEM.replace(ID_PLACEHOLDER, str(live["id"]))
+    steps = []
+    if edited:
+        risk: Risk = "high" if any(f.risk == "high" for f in edited) else "low"
+        body = patch_body(desired, live, edited, rotate=rotate)
+        steps.append(
+            Step(
+                UPDATE,
+                "PATCH",
+                path,
+                body,
+                risk,
+                "update: the five required fields, and each changed object in full",
+            )
+        )
+    steps += [_status_step(action, path) for action in actions]
+    action: Action = "update" if steps else "noop"
+    return Change(
+        PROVIDER,
+        KIND,
+        desired.name,
+        str(live["id"]),
+        action,
+        source,
+        tuple(fields) if steps else (),
+        tuple(steps),
+        retires=any(f.path == "status" and f.after in RETIRED for f in fields),
+    )
+
+
+RETIRED = ("DEPRECATED", "ARCHIVED")
+
+
+def create_body(desired: DesiredSolvimonIntegration) -> dict[str, Any]:
+    """Everything the YAML writes, secrets as references; never ``status``."""
+    body: dict[str, Any] = {"reference": desired.name, "name": desired.display_name}
+    if desired.description is not None:
+        body["description"] = desired.description
+    body["type"] = desired.type
+    for key in OBJECTS:
+        if key in desired.settings:
+            body[key] = merge(desired.settings[key], None, (key,))
+    if desired.linked is not None:
+        body[LINKED] = merge(list(desired.linked), None, (LINKED,))
+    return body
+
+
+def patch_body(
+    desired: DesiredSolvimonIntegration,
+    live: dict[str, Any],
+    edited: list[FieldChange],
+    *,
+    rotate: bool,
+) -> dict[str, Any]:
+    """The five required fields, then every object with a changed field, each in full."""
+    described = desired.description is not None
+    linked = live.get(LINKED) or []
+    if desired.linked is not None:
+        linked = merge(list(desired.linked), linked, (LINKED,))
+    body: dict[str, Any] = {
+        "reference": desired.name,
+        "name": desired.display_name,
+        "description": desired.description if described else live.get("description") or "",
+        "type": live.get("type"),
+        LINKED: linked,
+    }
+    changed = {f.path.split(".")[0].split("[")[0] for f in edited}
+    for key in OBJECTS:
+        if key not in changed:
+            continue
+        wanted = desired.settings[key]
+        send = {
+            p for p in secret_paths_in(wanted, (key,)) if rotate or not secret_set(lookup(live, p))
+        }
+        body[key] = drop_secrets(merge(wanted, live.get(key), (key,)), send, (key,))
+    return body
+
+
+def _status_step(action: str, path: str) -> Step:
+    return Step(STATUS_OPERATIONS[action], "POST", f"{path}/{action}", {}, "high", f"{action} last")

@@ -1,0 +1,225 @@
+"""The Solvimon provider: reads, plans, sends, verifies and exports integrations.
+
+Why a thin glue module: the rules live in ``planning``, ``fields`` and ``catalog_checks``, the
+wire in ``client``; this class answers the core's ``Provider`` protocol with them.
+
+Reading: Solvimon's list returns complete objects, so a plan reads the list only, and
+``get_live`` serves each listed body once from that cache. After any write it really GETs:
+the executor's read-back must see what the server stored, never what it listed before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from reconciler.errors import Problem
+from reconciler.http import ApiSettings, RateLimiter
+from reconciler.model import Document, SecretRef
+from reconciler.plan import Change, FieldChange, Step
+from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
+from reconciler.providers.solvimon import catalog_checks
+from reconciler.providers.solvimon import desired as desired_module
+from reconciler.providers.solvimon.client import DEFAULT_URL, SolvimonClient
+from reconciler.providers.solvimon.desired import DesiredSolvimonIntegration
+from reconciler.providers.solvimon.fields import (
+    ARRAY_KEYS,
+    OBJECTS,
+    SAVED,
+    TYPE_OBJECTS,
+    norm,
+    secret_set,
+    without_secrets,
+)
+from reconciler.providers.solvimon.planning import (
+    CREATE,
+    KIND,
+    LINKED,
+    PROVIDER,
+    STATUS_AFTER,
+    UPDATE,
+    diff_fields,
+    plan_change,
+)
+
+ENV_URL = "SOLVIMON_API_URL"
+ENV_KEY = "SOLVIMON_API_KEY"
+
+
+class SolvimonProvider:
+    """Solvimon integrations of one account (one API key; ``x-platform-id`` if configured)."""
+
+    name = PROVIDER
+    kinds = (KIND,)
+    default_url = DEFAULT_URL
+    env_url = ENV_URL
+    env_key = ENV_KEY
+    auth_header = "X-API-KEY"
+
+    def __init__(self, settings: ApiSettings, *, limiter: RateLimiter | None = None):
+        self.client = SolvimonClient(settings, limiter=limiter)
+        self._lock = threading.Lock()
+        self._listed: dict[str, dict[str, Any]] = {}  # id -> body, served once by get_live
+        self._keys: dict[int, tuple[Step, str]] = {}  # id(step) -> (step, Idempotency-Key)
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- desired state --------------------------------------------------------------------
+    def parse(self, document: Document) -> DesiredSolvimonIntegration:
+        return desired_module.from_document(document)
+
+    # -- reading --------------------------------------------------------------------------
+    def list_live(self) -> Iterator[LiveRef]:
+        for body in self.client.iter_integrations():
+            with self._lock:
+                self._listed[body["id"]] = body
+            yield LiveRef(body["id"], body["reference"])
+
+    def get_live(self, object_id: str) -> dict[str, Any]:
+        with self._lock:
+            body = self._listed.pop(object_id, None)
+        return body if body is not None else self.client.get_integration(object_id)
+
+    def prepare(self, desired: Sequence[Any]) -> None:
+        """Nothing to fetch: Solvimon has no catalog; the list holds everything."""
+
+    # -- planning and checking ------------------------------------------------------------
+    def check_live(
+        self, desired: Sequence[Any], live: Mapping[str, dict[str, Any]]
+    ) -> list[Problem]:
+        problems = catalog_checks.check_live(desired, live)
+        for item in desired:
+            body = live.get(item.name) if isinstance(item, DesiredSolvimonIntegration) else None
+            if body is None or body.get("status") != "ARCHIVED":
+                continue
+            edited = [f.path for f in diff_fields(item, body, rotate=False) if f.path != "status"]
+            if edited:
+                problems.append(
+                    item.document.problem(
+                        (),
+                        f"{item.name}: an ARCHIVED integration cannot be updated "
+                        f"({', '.join(edited)} would change)",
+                        "write it as it is, or give a new integration another reference",
+                    )
+                )
+        return sorted(problems)
+
+    def plan_change(
+        self, desired: Any, live: dict[str, Any] | None, options: PlanOptions
+    ) -> Change:
+        assert isinstance(desired, DesiredSolvimonIntegration)
+        change = plan_change(desired, live, options)
+        if live is not None:
+            change = replace(change, live_fingerprint=self.fingerprint(live))
+        return change
+
+    def drift(self, desired: Any, live: dict[str, Any]) -> list[FieldChange]:
+        """Managed fields that differ, as planning compares them; a secret Solvimon no longer
+        holds reads ``(not saved)`` → ``(saved)``."""
+        assert isinstance(desired, DesiredSolvimonIntegration)
+        fields = diff_fields(desired, live, rotate=False)
+        return [replace(f, after=SAVED) if f.sensitive else f for f in fields]
+
+    def fingerprint(self, live: dict[str, Any]) -> str:
+        keys = ("reference", "name", "description", "type", "status", *OBJECTS, LINKED)
+        view = norm({k: live.get(k) for k in keys})
+        blob = json.dumps(view, sort_keys=True, separators=(",", ":"), default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def export(self, live: dict[str, Any]) -> dict[str, Any]:
+        """The YAML document of ``live``; planning it right away changes nothing.
+
+        ``authentication`` is left out (not managed: Solvimon shows no secret, and none is
+        needed to keep them), as are the secrets of type objects, nulls and empty objects.
+        """
+        doc: dict[str, Any] = {
+            "kind": KIND,
+            "reference": live["reference"],
+            "id": live["id"],
+            "name": live.get("name") or "",
+            "description": live.get("description") or "",
+            "type": live["type"],
+        }
+        if live.get("status"):
+            doc["status"] = live["status"]
+        for key in TYPE_OBJECTS.values():
+            cleaned = without_secrets(live.get(key) or {}, (key,))
+            if cleaned:
+                doc[key] = cleaned
+        if live.get(LINKED):
+            doc[LINKED] = without_secrets(live[LINKED], (LINKED,))
+        return doc
+
+    # -- applying -------------------------------------------------------------------------
+    def send(self, step: Step, body: Mapping[str, Any], object_id: str | None) -> str | None:
+        if step.operation == CREATE:
+            return str(self.client.create_integration(dict(body), self._key(step))["id"])
+        assert object_id is not None, "an update needs the integration id"
+        with self._lock:
+            self._listed.pop(object_id, None)  # the read-back must GET what is stored now
+        if step.operation == UPDATE:
+            self.client.update_integration(object_id, dict(body))
+        else:
+            action = step.path.rsplit("/", 1)[-1]
+            self.client.change_status(object_id, action, step.operation, self._key(step))
+        return None
+
+    def _key(self, step: Step) -> str:
+        """One Idempotency-Key per step for this run: every retry of a step sends the same."""
+        with self._lock:
+            held = self._keys.get(id(step))
+            if held is None or held[0] is not step:
+                held = (step, str(uuid.uuid4()))
+                self._keys[id(step)] = held
+            return held[1]
+
+    def find_by_name(self, name: str) -> str | None:
+        # Straight from the API, not cached: the object may have been created a moment ago.
+        for body in self.client.iter_integrations():
+            if body["reference"] == name:
+                return str(body["id"])
+        return None
+
+    def verify(self, step: Step, live: dict[str, Any]) -> list[Mismatch]:
+        return verify_step(step, live)
+
+    def recheck(self, step: Step, live: dict[str, Any]) -> list[str]:
+        return []  # nothing is offered by the provider's account, so nothing to recheck
+
+
+def verify_step(step: Step, live: Mapping[str, Any]) -> list[Mismatch]:
+    """What the read-back holds differently from what ``step`` sent (secrets: only 'saved')."""
+    target = STATUS_AFTER.get(step.operation)
+    if target is not None:
+        status = live.get("status")
+        return [] if status == target else [Mismatch("status", target, status)]
+    out: list[Mismatch] = []
+    _compare(step.body, live, "", (), out)
+    return out
+
+
+def _compare(sent: Any, live: Any, path: str, spath: tuple[str, ...], out: list[Mismatch]) -> None:
+    if isinstance(sent, SecretRef):
+        if not secret_set(live):
+            out.append(Mismatch(path, SAVED, "(not saved)"))
+        return
+    if isinstance(sent, Mapping):
+        have = live if isinstance(live, Mapping) else {}
+        for key, value in sent.items():
+            _compare(value, have.get(key), f"{path}.{key}" if path else key, (*spath, key), out)
+        return
+    key = ARRAY_KEYS.get(spath)
+    if key is not None and isinstance(sent, list):
+        have_items = {str(i.get(key)): i for i in live or () if isinstance(i, Mapping)}
+        for item in sent:
+            name = str(item.get(key))
+            _compare(item, have_items.get(name), f"{path}[{name}]", spath, out)
+        return
+    if norm(sent, spath) != norm(live, spath):
+        out.append(Mismatch(path, sent, live))
