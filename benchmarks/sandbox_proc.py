@@ -56,7 +56,10 @@ class SandboxProcess:
             "--api-key",
             self.api_key,
         ]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # This checkout first: another one may be the installed (editable) reconciler.
+        root = str(Path(__file__).resolve().parents[1])
+        path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": path}
         with open(out, "wb") as stdout, open(err, "wb") as stderr:
             self._proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, env=env)
         deadline = time.monotonic() + START_TIMEOUT

@@ -8,7 +8,7 @@ are; a fixed share of edits and creates then makes the plan non-trivial and pred
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,7 +89,7 @@ def site_refs(items: Iterable[Mapping[str, Any]]) -> dict[str, str]:
 
 
 def write_workload(
-    items: list[Mapping[str, Any]],
+    items: Sequence[Mapping[str, Any]],
     directory: Path,
     *,
     edit_every: int = EDIT_EVERY,

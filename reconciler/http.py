@@ -55,11 +55,13 @@ class RateLimiter:
 
     ``rate`` is the user's ceiling (None: none). On a 429 every caller waits for Retry-After
     and the pace drops to 80% of the rate of recent successful answers; each success raises
-    it by 0.3% again (additive-increase, multiplicative-decrease), never above the ceiling.
+    it by 0.3% again, never above the user's ceiling, and quickly only up to 95% of the rate
+    that was last throttled: the server's limit is remembered, so the pace settles under it
+    instead of probing past it again and again (each probe costs every request in flight).
     """
 
-    WINDOW = 50
-    HORIZON = 5.0  # seconds of successes that count as "recent"
+    WINDOW = 1000
+    HORIZON = 1.0  # successes of the last second measure what the server lets through
     FALLBACK = 10.0  # pace after a 429 when nothing recent succeeded
     FLOOR = 0.5  # never slower than this: a burst of 429s must not stall everyone for hours
 
@@ -71,6 +73,8 @@ class RateLimiter:
         self._next_free = 0.0  # earliest moment the next request may start
         self._paused_until = 0.0
         self._recent: deque[float] = deque(maxlen=self.WINDOW)
+        self._limit: float | None = None  # success rate when last throttled: the server's limit
+        self._lowered_at = float("-inf")
         self.throttled = 0  # 429 answers seen
 
     @property
@@ -78,8 +82,8 @@ class RateLimiter:
         """Requests per second now allowed (None: unlimited)."""
         return self._pace
 
-    def acquire(self) -> None:
-        """Block until this caller may send one request."""
+    def acquire(self) -> float:
+        """Block until this caller may send one request; returns when it may be sent."""
         with self._lock:
             now = self._clock()
             start = max(now, self._paused_until)
@@ -89,25 +93,31 @@ class RateLimiter:
         wait = start - now
         if wait > 0:
             time.sleep(wait)
+        return start
 
-    def pause(self, seconds: float) -> None:
-        """Hold every caller back for ``seconds`` (a Retry-After) and slow the pace down."""
+    def pause(self, seconds: float, *, sent_at: float | None = None) -> None:
+        """Hold every caller back for ``seconds`` (a Retry-After) and slow the pace down.
+
+        A 429 for a request sent before the last slowdown says nothing new (it left under the
+        old pace): slow down once per round of requests in flight, not once per answer.
+        """
         with self._lock:
             self.throttled += 1
             now = self._clock()
-            # 429s answered to requests that were already in flight say nothing new: slow down
-            # once per pause, not once per answer.
             already_paused = now < self._paused_until
             self._paused_until = max(self._paused_until, now + seconds)
-            if already_paused:
+            stale = sent_at is not None and sent_at < self._lowered_at
+            if stale or (sent_at is None and already_paused):
                 return
-            observed = self._observed_rate(now)
-            if observed is not None:
-                lowered = observed * 0.8
+            self._lowered_at = now
+            # The rate that was too fast: what got through lately, or the pace if slower.
+            known = [r for r in (self._observed_rate(now), self._pace) if r]
+            if known:
+                too_fast = min(known)
+                self._limit = too_fast if self._limit is None else min(self._limit, too_fast)
+                self._pace = max(self.FLOOR, too_fast * 0.8)
             else:
-                lowered = self._pace / 2 if self._pace else self.FALLBACK
-            lowered = max(self.FLOOR, lowered)
-            self._pace = min(self._pace, lowered) if self._pace else lowered
+                self._pace = self.FALLBACK
 
     def succeeded(self) -> None:
         """One answer that was not a 429: remember it, and speed back up a little."""
@@ -115,15 +125,19 @@ class RateLimiter:
             self._recent.append(self._clock())
             if self._pace is not None and self._pace != self.rate:
                 raised = self._pace * 1.003
+                if self._limit is not None:
+                    self._limit *= 1.0005  # the server's limit may have been raised meanwhile
+                    raised = min(raised, max(self._pace, 0.95 * self._limit))
                 self._pace = min(raised, self.rate) if self.rate else raised
 
     def _observed_rate(self, now: float) -> float | None:
-        """Successful answers per second over the recent window, if there were enough."""
-        recent = [t for t in self._recent if now - t <= self.HORIZON]
-        if len(recent) < 2:
-            return None
-        span = now - recent[0]
-        return (len(recent) - 1) / span if span > 0 else None
+        """Successful answers in the last second, if there were enough to judge by.
+
+        Divided by the whole second, not the span they cover: a server's initial burst
+        allowance would otherwise read as a rate it cannot sustain.
+        """
+        recent = sum(1 for t in self._recent if now - t <= self.HORIZON)
+        return recent / self.HORIZON if recent >= 2 else None
 
 
 @dataclass
@@ -169,12 +183,16 @@ class ApiClient:
             settings.auth_header: settings.api_key,
             **settings.extra_headers,
         }
+        base_url = settings.base_url.rstrip("/")
         self._http = httpx.Client(
-            base_url=settings.base_url.rstrip("/"),
+            base_url=base_url,
             headers=headers,
             timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
             limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
             transport=transport,
+            # Loading the certificate bundle takes ~0.1 s per client; a plain-http base URL (the
+            # sandbox) never uses it: requests go only to paths under it, redirects unfollowed.
+            verify=base_url.lower().startswith("https:"),
         )
 
     def close(self) -> None:
@@ -239,7 +257,7 @@ class ApiClient:
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
     ) -> Any:
-        self.limiter.acquire()
+        sent_at = self.limiter.acquire()
         with self._count_lock:
             self.requests_sent += 1
         try:
@@ -256,9 +274,9 @@ class ApiClient:
                 f"{operation}: connection failed ({type(exc).__name__}: {scrub(str(exc))})",
                 operation=operation,
             ) from None
-        return self._decode(response, operation)
+        return self._decode(response, operation, sent_at)
 
-    def _decode(self, response: httpx.Response, operation: str) -> Any:
+    def _decode(self, response: httpx.Response, operation: str, sent_at: float) -> Any:
         status = response.status_code
         try:
             body: Any = response.json()
@@ -277,7 +295,7 @@ class ApiClient:
         kw: dict[str, Any] = {"status": status, "error_code": error_code, "operation": operation}
         if status == 429:
             retry_after = _retry_after(response.headers.get("Retry-After"))
-            self.limiter.pause(retry_after if retry_after is not None else 1.0)
+            self.limiter.pause(retry_after if retry_after is not None else 1.0, sent_at=sent_at)
             raise RateLimited(message, retry_after=retry_after, **kw)
         if status in (401, 403):
             raise AuthError(message, **kw)

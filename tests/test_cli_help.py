@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -43,7 +45,17 @@ def test_help_imports_no_command():
         "modules = [target.partition(':')[0] for target in COMMANDS.values()]\n"
         "print([m for m in [*modules, 'httpx', 'jsonschema', 'aiohttp'] if m in sys.modules])\n"
     )
+    root = str(Path(__file__).resolve().parents[1])  # this checkout, whatever is installed
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+    }
     answer = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
     )
     assert answer.stdout.strip().splitlines()[-1] == "[]"

