@@ -55,7 +55,8 @@ class LazyGroup(click.Group):
         rows = []
         for name in listed:
             if name in SUMMARIES:
-                text = click.utils.make_default_short_help(SUMMARIES[name], limit).strip()
+                # A bare Command shortens its help exactly as the real one would (public API).
+                text = click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit)
             else:
                 command = self.get_command(ctx, name)
                 assert command is not None
