@@ -21,6 +21,9 @@ CREATED_AS = "DRAFT"  # what a create makes (reconciler never sends status in a 
 SET_BY_SOLVIMON = ("DRAFT", "PENDING", "TESTING", "ERROR")
 
 # What must be set before an integration may become ACTIVE, per (type, variant) [assumed].
+# Kept apart, on purpose, from the sandbox's copy (reconciler/sandbox/solvimon/rules.py):
+# the sandbox plays the vendor and the provider is the client's reading of it; one shared
+# table could never catch a wrong reading in a test.
 REQUIRED_TO_ACTIVATE: dict[tuple[str, str], tuple[str, ...]] = {
     ("PAYMENT_GATEWAY", "STRIPE"): (
         "payment_gateway.stripe.public_key",

@@ -45,6 +45,9 @@ VARIANTS: dict[str, tuple[str, dict[str, str | None]]] = {
     "email_provider": ("variant", {"SYSTEM": None, "MAILGUN": "mailgun"}),
 }
 # What must be set before an integration may become ACTIVE, per (type, variant) [assumed].
+# Kept apart, on purpose, from the provider's copy (providers/solvimon/catalog_checks.py):
+# the sandbox plays the vendor and the provider is the client's reading of it; one shared
+# table could never catch a wrong reading in a test.
 REQUIRED_TO_ACTIVATE: dict[tuple[str, str], tuple[str, ...]] = {
     ("PAYMENT_GATEWAY", "STRIPE"): (
         "payment_gateway.stripe.public_key",
