@@ -7,11 +7,14 @@ are; a fixed share of edits and creates then makes the plan non-trivial and pred
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
+
+from reconciler.providers.revcent.export import export_document
 
 KIND = "revcent/UserThirdPartyIntegration"
 EDIT_EVERY = 10  # one integration in 10 gets a new description
@@ -30,49 +33,22 @@ class Workload:
     unchanged: int
 
 
-def _scalar(value: Any) -> str:
-    """A YAML scalar: JSON's quoted strings, numbers and booleans are valid YAML 1.2."""
-    return json.dumps(value, ensure_ascii=False)
+def _dump(document: Mapping[str, Any]) -> str:
+    """YAML text of a document: PyYAML quotes every string another type could be read as."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(dict(document), Dumper=dumper, sort_keys=False, allow_unicode=True)
 
 
 def document(item: Mapping[str, Any], site_ref: str, *, edit: bool, toggle: bool) -> str:
-    """The YAML of one live list item, optionally with a new description or enabled flag."""
-    site = item.get("site_third_party_integration") or {}
-    multiple = {
-        (option["id"], field["id"])
-        for option in site.get("third_party_options") or []
-        for field in option.get("fields") or []
-        if (field.get("select_settings") or {}).get("multiple")
-    }
-    description = str(item.get("description") or "")
+    """The YAML of one live list item (the importer's own export, matched by name), optionally
+    with a new description or enabled flag."""
+    doc = export_document(item, site_ref)
+    del doc["id"]
     if edit:
-        description += " Edited by the benchmark."
-    enabled = bool(item.get("enabled"))
+        doc["description"] = str(item.get("description") or "") + " Edited by the benchmark."
     if toggle:
-        enabled = not enabled
-    lines = [
-        f"kind: {KIND}",
-        f"name: {_scalar(item['name'])}",
-        f"description: {_scalar(description)}",
-        f"enabled: {_scalar(enabled)}",
-        f"site_integration: {_scalar(site_ref)}",
-    ]
-    saved = item.get("third_party_credentials_saved") or []
-    if saved:
-        lines.append(f"credentials: {{id: {_scalar(saved[0])}, external: true}}")
-    options = item.get("third_party_options_saved") or []
-    if options:
-        lines.append("options:")
-        for option in options:
-            lines.append(f"  {option['id']}:")
-            for field in option.get("fields") or []:
-                values = list(field.get("value") or [])
-                if (option["id"], field["id"]) in multiple or len(values) != 1:
-                    shown = "[" + ", ".join(_scalar(v) for v in values) + "]"
-                else:
-                    shown = _scalar(values[0])
-                lines.append(f"    {field['id']}: {shown}")
-    return "\n".join(lines) + "\n"
+        doc["enabled"] = not bool(item.get("enabled"))
+    return _dump(doc)
 
 
 def site_refs(items: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -115,10 +91,14 @@ def write_workload(
         text = document(item, refs[site_id], edit=edit, toggle=toggle)
         (directory / f"i{index:0{width}d}.yaml").write_text(text, encoding="utf-8")
     for index in range(creates):
-        text = (
-            f"kind: {KIND}\nname: {_scalar(f'bench-new-{index}')}\n"
-            'description: "Created by the benchmark."\nenabled: false\n'
-            "site_integration: EasyPost\n"
+        text = _dump(
+            {
+                "kind": KIND,
+                "name": f"bench-new-{index}",
+                "description": "Created by the benchmark.",
+                "enabled": False,
+                "site_integration": "EasyPost",
+            }
         )
         (directory / f"n{index:0{width}d}.yaml").write_text(text, encoding="utf-8")
     return Workload(

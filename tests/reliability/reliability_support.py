@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 
-KIND = "revcent/UserThirdPartyIntegration"
+from reconciler.providers.revcent.export import export_document
+
 USER = "/v2/user_third_party_integrations"
 SCALE = max(1, int(os.environ.get("RECONCILER_RELIABILITY_SCALE", "1")))
 _URL = re.compile(r"RevCent sandbox on (http://\S+)")
@@ -46,42 +48,14 @@ def list_items(url: str, key: str) -> list[dict[str, Any]]:
     return items
 
 
-def scalar(value: Any) -> str:
-    """A YAML scalar: JSON's strings, numbers and booleans are valid YAML 1.2 scalars."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def yaml_of(item: Mapping[str, Any], *, description: str | None = None) -> str:
-    """A document describing a live list item exactly (site by id), optionally re-described."""
-    site = item["site_third_party_integration"]
-    multiple = {
-        (o["id"], f["id"])
-        for o in site.get("third_party_options") or []
-        for f in o.get("fields") or []
-        if (f.get("select_settings") or {}).get("multiple")
-    }
-    lines = [
-        f"kind: {KIND}",
-        f"name: {scalar(item['name'])}",
-        f"description: {scalar(item['description'] if description is None else description)}",
-        f"enabled: {scalar(bool(item['enabled']))}",
-        f"site_integration: {scalar(site['id'])}",
-    ]
-    saved = item.get("third_party_credentials_saved") or []
-    if saved:
-        lines.append(f"credentials: {{id: {scalar(saved[0])}, external: true}}")
-    if item.get("third_party_options_saved"):
-        lines.append("options:")
-        for option in item["third_party_options_saved"]:
-            lines.append(f"  {option['id']}:")
-            for field in option["fields"]:
-                values = field["value"]
-                if (option["id"], field["id"]) in multiple or len(values) != 1:
-                    shown = "[" + ", ".join(scalar(v) for v in values) + "]"
-                else:
-                    shown = scalar(values[0])
-                lines.append(f"    {field['id']}: {shown}")
-    return "\n".join(lines) + "\n"
+    """A document describing a live list item exactly (the importer's own export, site by id,
+    matched by name), optionally re-described."""
+    doc = export_document(item)
+    del doc["id"]
+    if description is not None:
+        doc["description"] = description
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
 def write_docs(path: Path, docs: Iterable[str]) -> Path:

@@ -20,6 +20,7 @@ from reconciler.providers.revcent import catalog_checks
 from reconciler.providers.revcent import desired as desired_module
 from reconciler.providers.revcent.client import DEFAULT_URL, RevCentClient
 from reconciler.providers.revcent.desired import DesiredIntegration
+from reconciler.providers.revcent.export import export_document
 from reconciler.providers.revcent.planning import CREATE, KIND, PROVIDER, diff_fields, plan_change
 from reconciler.providers.revcent.state import (
     Catalog,
@@ -164,39 +165,10 @@ class RevCentProvider:
         return hashlib.sha256(blob).hexdigest()[:16]
 
     def export(self, live: dict[str, Any]) -> dict[str, Any]:
-        """The YAML document of ``live`` as saved; planning it right away changes nothing.
-
-        Credentials are written ``external`` (RevCent never shows secrets, and none is needed
-        to keep them); unsaved ones are left out, as is a description RevCent holds none of
-        (``""`` would be a change). ``enabled: true`` is left out too while the credentials it
-        needs are missing: RevCent could not enable it again, so the file cannot demand it.
-        """
-        current = LiveIntegration.from_body(live)
-        site = current.catalog
-        same_name = [s for s in self.sites if s.get("name") == site.name]
-        doc: dict[str, Any] = {"kind": KIND, "name": current.name, "id": current.id}
-        if current.description is not None:
-            doc["description"] = current.description
-        saved = site.credential_id is None or site.credential_id in current.credentials_saved
-        if saved or not current.enabled:
-            doc["enabled"] = bool(current.enabled)
-        doc["site_integration"] = site.name if len(same_name) == 1 else site.site_id
-        if site.credential_id and site.credential_id in current.credentials_saved:
-            doc["credentials"] = {"id": site.credential_id, "external": True}
-        options: dict[str, dict[str, Any]] = {}
-        rank = site.order()
-        kept = comparable(current.options, site)
-        for _, option_id in sorted((rank.get((o, None), 10**9), o) for o in kept):
-            fields = kept[option_id]
-            for _, field_id in sorted((rank.get((option_id, f), 10**9), f) for f in fields):
-                raw = current.values(option_id, field_id) or ()
-                multiple = site.is_multiple(option_id, field_id)
-                options.setdefault(option_id, {})[field_id] = (
-                    list(raw) if multiple or len(raw) != 1 else raw[0]
-                )
-        if options:
-            doc["options"] = options
-        return doc
+        """The YAML document of ``live`` as saved (see ``export_document``)."""
+        site = live.get("site_third_party_integration") or {}
+        same_name = [s for s in self.sites if s.get("name") == site.get("name")]
+        return export_document(live, site.get("name") if len(same_name) == 1 else None)
 
     # -- applying -------------------------------------------------------------------------
     def send(self, step: Step, body: Mapping[str, Any], object_id: str | None) -> str | None:
