@@ -129,58 +129,91 @@ def _strings_outside_env(node: Any, in_env: bool = False) -> list[str]:
     return [] if in_env or not isinstance(node, str) else [node]
 
 
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
+
+
+def _action_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in job["steps"] if str(s.get("uses", "")).startswith("OWNER/reconciler@")]
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_least_privilege_and_secrets_only_in_env(path):
+def test_least_privilege_pinned_and_secrets_only_in_env(path):
     data = _load(path)
     assert data["permissions"] == {}
-    for job in data["jobs"].values():
+    for name, job in data["jobs"].items():
         assert "permissions" in job
         assert "write-all" not in str(job["permissions"])
         assert [s["with"] for s in job["steps"] if "checkout" in s.get("uses", "")] == [
             {"persist-credentials": False}
         ]
-        names = [m["prefix"] for m in job["strategy"]["matrix"]["include"]]
-        assert len(names) == len(set(names)) >= 2  # one job per account, own secrets
+        for step in job["steps"]:
+            uses = step.get("uses", "")
+            if uses.startswith("actions/"):
+                assert PINNED.match(uses), f"{path.name}: {uses} is not pinned by SHA"
+        if name != "accounts":
+            assert job["needs"] == "accounts"
+            assert job["strategy"]["matrix"] == {
+                "account": "${{ fromJSON(needs.accounts.outputs.accounts) }}"
+            }
+            (step,) = _action_steps(job)
+            assert step["with"]["paths"] == "accounts/${{ matrix.account }}"
+            assert {"REVCENT_API_KEY", "SOLVIMON_API_KEY"} <= set(step["env"])
+    assert "reconciler accounts" in "\n".join(_run_scripts(path))
     assert not [s for s in _strings_outside_env(data) if "secrets" in s]
 
 
-def test_plan_workflow_comments_once_and_keeps_the_plan():
+def test_plan_workflow_uses_the_action_with_its_comment():
     data = _load(next(p for p in EXAMPLES if "plan" in p.name))
     assert list(data["on"]) == ["pull_request"]
     job = data["jobs"]["plan"]
     assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
-    text = "\n".join(str(s) for s in job["steps"])
-    assert "--format markdown --out plan.json" in text and "--detailed-exitcode" in text
-    assert "reconciler validate" in text and "<!-- reconciler-plan:" in text
-    assert "updateComment" in text and "GITHUB_STEP_SUMMARY" in text
-    assert any("upload-artifact" in s.get("uses", "") for s in job["steps"])
+    (step,) = _action_steps(job)
+    assert step["with"]["command"] == "plan"
+    assert "comment" not in step["with"]  # the action's default: one sticky comment
 
 
-def test_apply_workflow_never_overlaps_and_keeps_the_journal():
+def test_apply_workflow_is_guarded_and_never_overlaps():
     data = _load(next(p for p in EXAMPLES if "apply" in p.name))
     assert data["on"]["push"]["branches"] == ["main"]
     job = data["jobs"]["apply"]
+    assert job["if"] == "github.ref == 'refs/heads/main'"
+    assert job["environment"] == "reconciler-${{ matrix.account }}"
     assert job["concurrency"] == {
         "group": "reconciler-apply-${{ matrix.account }}",
         "cancel-in-progress": False,
     }
-    script = "\n".join(_run_scripts(next(p for p in EXAMPLES if "apply" in p.name)))
-    assert "--auto-approve --format markdown" in script and 'exit "$code"' in script
-    assert all(f"{code})" in script for code in (3, 4, 5))
+    (step,) = _action_steps(job)
+    assert step["with"]["command"] == "apply"
+    assert step["with"]["args"] == "--journal reconciler-journal.jsonl"
     upload = next(s for s in job["steps"] if "upload-artifact" in s.get("uses", ""))
     assert upload["if"] == "always()" and upload["with"]["path"] == "reconciler-journal.jsonl"
 
 
-def test_drift_workflow_keeps_one_issue():
+def test_drift_workflow_uses_the_action_with_its_issue():
     path = next(p for p in EXAMPLES if "drift" in p.name)
     data = _load(path)
     assert set(data["on"]) == {"schedule", "workflow_dispatch"}
-    assert data["env"]["LABEL"] == "reconciler-drift"
-    assert data["jobs"]["drift"]["permissions"] == {"contents": "read", "issues": "write"}
-    script = "\n".join(_run_scripts(path))
-    for command in ("gh issue list", "gh issue edit", "gh issue create", "gh issue close"):
-        assert command in script
-    assert '[ "$EXITCODE" = "2" ]' in script
+    job = data["jobs"]["drift"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    (step,) = _action_steps(job)
+    assert step["with"]["command"] == "drift"
+
+
+def test_action_metadata_pins_its_actions_and_documents_every_input():
+    action = _load(ROOT / "action.yml")
+    assert action["runs"]["using"] == "composite"
+    assert set(action["inputs"]) >= {"command", "paths", "format", "account", "args"}
+    assert set(action["outputs"]) == {"exitcode", "changes", "markdown"}
+    for name, spec in action["inputs"].items():
+        assert spec.get("description"), name
+    for step in action["runs"]["steps"]:
+        uses = step.get("uses")
+        if uses:
+            assert PINNED.match(uses), uses
+        for value in (step.get("run") or "", *(step.get("with") or {}).values()):
+            assert "${{ inputs." not in str(value) or step.get("uses"), (
+                "inputs reach scripts through env:"
+            )
 
 
 def test_ci_runs_actionlint():
@@ -209,6 +242,8 @@ def _reconciler_commands(path: Path) -> list[list[str]]:
         joined = script.replace("\\\n", " ")
         for line in joined.splitlines():
             line = re.sub(r"\d?>>? *\S+", "", line).strip()  # redirections
+            inner = re.search(r"\$\((reconciler [^)]*)\)", line)  # $(reconciler …)
+            line = inner.group(1) if inner else line
             if line.startswith("reconciler "):
                 line = line.replace('"accounts/$ACCOUNT"', str(ROOT / "examples" / "integrations"))
                 commands.append(shlex.split(line)[1:])

@@ -17,6 +17,7 @@ from reconciler import __version__, exitcodes
 from reconciler.errors import ConfigError, ReconcilerError, SafetyError
 
 COMMANDS = {
+    "accounts": "reconciler.cli.accounts:accounts",
     "validate": "reconciler.cli.validate:validate",
     "plan": "reconciler.cli.plan:plan",
     "apply": "reconciler.cli.apply:apply",
@@ -30,6 +31,7 @@ COMMANDS = {
 # without importing them (they bring httpx, jsonschema and aiohttp: most of a second). A command
 # missing here is imported to ask; tests/test_cli_help.py keeps these equal to the real help.
 SUMMARIES = {
+    "accounts": "Print the account directories under ROOT as a JSON list, for a CI matrix.",
     "apply": "Apply the YAML to the account, verifying every change by reading it back.",
     "drift": "Report managed fields that differ live, missing and unmanaged integrations.",
     "import": "Write the account's integrations as YAML, so that 'plan' on them shows no changes.",
