@@ -9,15 +9,15 @@ journal.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from reconciler.errors import ApiError, ReconcilerError, SecretError
+from reconciler.errors import ApiError, Problem, ReconcilerError, SecretError
 from reconciler.http import RetryPolicy
 from reconciler.journal import Journal
-from reconciler.model import SecretRef
+from reconciler.model import SecretRef, secret_refs
 from reconciler.plan import Change, Plan, Step
 from reconciler.providers.base import Mismatch, Provider
 from reconciler.redaction import register_secret
@@ -91,6 +91,59 @@ def resolve_secrets(body: Any, owner: str, path: str = "") -> Any:
     if isinstance(body, list | tuple):
         return [resolve_secrets(v, owner, path) for v in body]
     return body
+
+
+def unresolvable_secrets(
+    plan: Plan, skip: Collection[tuple[str, str]] = ()
+) -> list[Problem]:
+    """Every secret reference the pending changes would send that cannot be read now.
+
+    Why before the first request: a missing variable found halfway through an apply leaves
+    the account half changed; found first, nothing is sent. ``skip`` holds the (provider,
+    name) of changes that will not run (stale). Each reference is reported once, at its
+    ``file:line``; values read are registered for scrubbing and never shown.
+    """
+    problems: dict[tuple[str, int, int, str], Problem] = {}
+    for change in plan.pending:
+        if (change.provider, change.name) in skip:
+            continue
+        for step in change.steps:
+            try:
+                resolve_secrets(step.body, owner=change.name)
+                continue
+            except SecretError:
+                pass
+            # one at a time, so that every bad reference of the step is listed, not the first
+            for ref in secret_refs(step.body):
+                try:
+                    register_secret(ref.resolve(owner=change.name, field_name=_field(step, ref)))
+                except SecretError as exc:
+                    for problem in exc.problems:
+                        key = (problem.file, problem.line, problem.column, problem.message)
+                        problems.setdefault(key, problem)
+    return sorted(problems.values())
+
+
+def _field(step: Step, ref: SecretRef) -> str:
+    """The name resolve_secrets gives ``ref`` inside ``step``'s body (for the message)."""
+    found: list[str] = []
+
+    def walk(body: Any, path: str) -> None:
+        if body is ref:
+            found.append(path or "credentials")
+        elif isinstance(body, Mapping):
+            if isinstance(body.get("id"), str):
+                for value in body.values():
+                    walk(value, str(body["id"]))
+            else:
+                for key, value in body.items():
+                    walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(body, list | tuple):
+            for value in body:
+                walk(value, path)
+
+    walk(step.body, "")
+    return found[0] if found else "credentials"
 
 
 class Executor:

@@ -19,7 +19,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.plan import make_plan, render
 from reconciler.errors import ConfigError
-from reconciler.executor import ApplyReport, Executor, Result
+from reconciler.executor import ApplyReport, Executor, Result, unresolvable_secrets
 from reconciler.journal import Journal
 from reconciler.plan import Plan
 from reconciler.providers.base import PlanOptions
@@ -103,6 +103,11 @@ def apply(
         if not plan.has_changes:
             click.echo("No changes: the account matches the configuration.")
             return exitcodes.OK
+        _can_confirm(auto_approve)  # a usage error comes before anything else
+        skip = {(c.provider, c.name) for c in plan.pending if c.name in stale}
+        missing = unresolvable_secrets(plan, skip)
+        if missing:
+            raise ConfigError(missing)  # every unreadable reference at once; nothing sent
         click.echo(render(plan, "text"), nl=False, err=output_format != "text")
         if not force:
             check(plan, Rails(max_change_percent / 100, 10, max_disables))
@@ -134,14 +139,18 @@ def _saved_plan(paths: tuple[str, ...]) -> Plan | None:
     return plan_from_data(data, paths[0])
 
 
-def _confirm(auto_approve: bool) -> None:
-    if auto_approve:
-        return
-    if not sys.stdin.isatty():
+def _can_confirm(auto_approve: bool) -> None:
+    if not auto_approve and not sys.stdin.isatty():
         raise ConfigError(
             "apply changes live integrations: confirm on a terminal, or pass --auto-approve "
             "(as CI does)"
         )
+
+
+def _confirm(auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    _can_confirm(auto_approve)
     if not click.confirm("Apply these changes?", default=False, err=True):
         raise click.Abort()
 
