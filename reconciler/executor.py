@@ -8,6 +8,7 @@ journal.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,9 @@ from reconciler.plan import Change, Plan, Step
 from reconciler.providers.base import Mismatch, Provider
 from reconciler.redaction import register_secret
 
-Outcome = Literal["applied", "altered", "failed", "stale"]
+Outcome = Literal["applied", "altered", "failed", "stale", "interrupted"]
+OUTCOMES: tuple[Outcome, ...] = ("applied", "altered", "failed", "stale", "interrupted")
+NOT_STARTED = "not started: the run was interrupted (Ctrl-C)"
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Result:
     id: str | None
     steps: list[StepResult] = field(default_factory=list)
     message: str | None = None
+    sent: bool = False  # some write of this integration went out
 
 
 @dataclass
@@ -53,6 +57,7 @@ class ApplyReport:
 
     results: list[Result]
     journal_path: str | None = None
+    interrupted: bool = False  # Ctrl-C: steps not started are reported ``interrupted``
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -61,17 +66,29 @@ class ApplyReport:
     def exit_code(self) -> int:
         from reconciler import exitcodes
 
+        if self.interrupted:
+            return exitcodes.INTERRUPTED
+        if any(r.outcome == "failed" for r in self.results) and not self.sent:
+            return exitcodes.ERROR  # nothing reached the account
         if any(r.outcome in ("failed", "stale") for r in self.results):
             return exitcodes.PARTIAL
         if any(r.outcome == "altered" for r in self.results):
             return exitcodes.ALTERED
         return exitcodes.OK
 
+    @property
+    def sent(self) -> bool:
+        """Whether any write went out in this run."""
+        return any(r.sent for r in self.results)
+
     def summary_line(self) -> str:
-        return (
+        line = (
             f"{self.count('applied')} applied, {self.count('altered')} altered, "
             f"{self.count('failed')} failed, {self.count('stale')} stale"
         )
+        if self.count("interrupted"):
+            line += f", {self.count('interrupted')} interrupted"
+        return line
 
 
 def resolve_secrets(body: Any, owner: str, path: str = "") -> Any:
@@ -93,9 +110,7 @@ def resolve_secrets(body: Any, owner: str, path: str = "") -> Any:
     return body
 
 
-def unresolvable_secrets(
-    plan: Plan, skip: Collection[tuple[str, str]] = ()
-) -> list[Problem]:
+def unresolvable_secrets(plan: Plan, skip: Collection[tuple[str, str]] = ()) -> list[Problem]:
     """Every secret reference the pending changes would send that cannot be read now.
 
     Why before the first request: a missing variable found halfway through an apply leaves
@@ -163,35 +178,76 @@ class Executor:
         self.parallelism = max(1, parallelism)
         self.journal = journal or Journal(None)
         self.on_done = on_done
+        self.stop = threading.Event()
+
+    def interrupt(self) -> None:
+        """Start no new step (Ctrl-C); steps in flight finish, with their read-back."""
+        self.stop.set()
 
     def apply(self, plan: Plan, stale: Mapping[str, str] | None = None) -> ApplyReport:
-        """Apply every pending change; ``stale`` maps change names to why they are skipped."""
+        """Apply every pending change; ``stale`` maps change names to why they are skipped.
+
+        The journal always ends with ``finish`` or ``interrupted``, whatever happens.
+        """
         stale = stale or {}
         pending = list(plan.pending)
         self.journal.write("start", changes=len(pending))
+        results: list[Result] = []
 
         def run(change: Change) -> Result:
             if change.name in stale:
                 result = Result(change, "stale", change.id, message=stale[change.name])
                 self.journal.write("stale", integration=change.name, reason=stale[change.name])
+            elif self.stop.is_set():
+                result = Result(change, "interrupted", change.id, message=NOT_STARTED)
+                result.steps = [StepResult(s, "skipped") for s in change.steps]
             else:
-                result = self._run_change(change)
+                result = self._guarded(change)
             if self.on_done is not None:
                 self.on_done(result)
             return result
 
-        with ThreadPoolExecutor(max_workers=self.parallelism) as pool:
-            results = list(pool.map(run, pending))
-        report = ApplyReport(results, self.journal.path)
-        self.journal.write("finish", summary=report.summary_line())
+        last = "interrupted"
+        try:
+            with ThreadPoolExecutor(max_workers=self.parallelism) as pool:
+                results = list(pool.map(run, pending))
+            report = ApplyReport(results, self.journal.path, interrupted=self.stop.is_set())
+            last = "interrupted" if report.interrupted else "finish"
+        finally:
+            summary = ApplyReport(results, self.journal.path).summary_line() if results else None
+            self.journal.write(last, summary=summary or "no result (the run was cut short)")
         return report
 
     # -- one integration ------------------------------------------------------------------
+    def _guarded(self, change: Change) -> Result:
+        """Run one change; any error of a provider fails this integration, never the others."""
+        try:
+            return self._run_change(change)
+        except Exception as exc:  # a bug in one provider must not stop the rest
+            message = f"internal error while applying: {type(exc).__name__}: {exc}"
+            self.journal.write(
+                "failed", integration=change.name, provider=change.provider, error=message
+            )
+            result = Result(change, "failed", change.id, message=message)
+            result.steps = [StepResult(s, "skipped") for s in change.steps]
+            return result
+
     def _run_change(self, change: Change) -> Result:
         provider = self.providers[change.provider]
         result = Result(change, "applied", change.id)
         for index, step in enumerate(change.steps):
-            outcome = self._run_step(provider, change, step, result)
+            if self.stop.is_set():
+                result.outcome = "interrupted"
+                result.message = f"interrupted (Ctrl-C) after {index} of {len(change.steps)} steps"
+                result.steps += [StepResult(s, "skipped") for s in change.steps[index:]]
+                return result
+            try:
+                outcome = self._run_step(provider, change, step, result)
+            except Exception as exc:  # see _guarded
+                message = f"internal error: {type(exc).__name__}: {exc}"
+                self._logger(change, step)("failed", error=message)
+                result.message = f"{step.operation} ({step.purpose}) failed: {message}"
+                outcome = StepResult(step, "failed", error=message)
             result.steps.append(outcome)
             if outcome.status != "verified":
                 result.outcome = "altered" if outcome.status == "altered" else "failed"
@@ -213,10 +269,13 @@ class Executor:
                     return StepResult(step, "failed", error=message)
             body = resolve_secrets(step.body, owner=change.name)
             if change.action == "create" and result.id is None:
+                result.sent = True
                 result.id, adopted = self._create(provider, change, step, body, log)
             else:
+                target = _need(result.id)
                 log("send", id=result.id)
-                provider.send(step, body, _need(result.id))
+                result.sent = True
+                provider.send(step, body, target)
                 adopted = False
             mismatches = provider.verify(step, provider.get_live(_need(result.id)))
         except SecretError as exc:

@@ -52,7 +52,8 @@ def test_apply_lists_every_unreadable_secret_and_sends_nothing(
     assert any(
         line.startswith(f"{path}:7:")
         and "Ship A: credential field 'api_key' refers to environment variable "
-        "PREFLIGHT_MISSING_A, which is not set" in line
+        "PREFLIGHT_MISSING_A, which is not set"
+        in line
         for line in lines
     ), err
     assert any(
