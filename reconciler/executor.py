@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from reconciler.errors import ApiError, Problem, ReconcilerError, SecretError
+from reconciler.errors import ApiError, Problem, RateLimited, ReconcilerError, SecretError
 from reconciler.http import RetryPolicy
 from reconciler.journal import Journal
 from reconciler.model import SecretRef, secret_refs
@@ -269,13 +269,11 @@ class Executor:
                     return StepResult(step, "failed", error=message)
             body = resolve_secrets(step.body, owner=change.name)
             if change.action == "create" and result.id is None:
-                result.sent = True
-                result.id, adopted = self._create(provider, change, step, body, log)
+                result.id, adopted = self._create(provider, change, step, body, log, result)
             else:
                 target = _need(result.id)
                 log("send", id=result.id)
-                result.sent = True
-                provider.send(step, body, target)
+                _send(provider, step, body, target, result)
                 adopted = False
             mismatches = provider.verify(step, provider.get_live(_need(result.id)))
         except SecretError as exc:
@@ -300,13 +298,14 @@ class Executor:
         step: Step,
         body: Mapping[str, Any],
         log: Callable[..., None],
+        result: Result,
     ) -> tuple[str, bool]:
         """Create once; after an ambiguous failure, adopt the object if it exists, else retry."""
         attempts = self.retry.attempts
         for attempt in range(1, attempts + 1):
             log("send", attempt=attempt)
             try:
-                new_id = provider.send(step, body, None)
+                new_id = _send(provider, step, body, None, result)
                 assert new_id is not None
                 return new_id, False
             except ApiError as exc:
@@ -336,6 +335,25 @@ class Executor:
             )
 
         return log
+
+
+def _send(
+    provider: Provider,
+    step: Step,
+    body: Mapping[str, Any],
+    object_id: str | None,
+    result: Result,
+) -> str | None:
+    """Send one step, noting on ``result`` whether the write may have reached the account:
+    answered, or lost on the way back (a 5xx, a timeout); a refusal or 429 changed nothing."""
+    try:
+        answer = provider.send(step, body, object_id)
+    except ApiError as exc:
+        if exc.temporary and not isinstance(exc, RateLimited):
+            result.sent = True
+        raise
+    result.sent = True
+    return answer
 
 
 def _need(object_id: str | None) -> str:
