@@ -184,8 +184,10 @@ class Executor:
         """Start no new step (Ctrl-C); steps in flight finish, with their read-back."""
         self.stop.set()
 
-    def apply(self, plan: Plan, stale: Mapping[str, str] | None = None) -> ApplyReport:
-        """Apply every pending change; ``stale`` maps change names to why they are skipped.
+    def apply(
+        self, plan: Plan, stale: Mapping[tuple[str, str], str] | None = None
+    ) -> ApplyReport:
+        """Apply every pending change; ``stale`` maps (provider, name) to why it is skipped.
 
         The journal always ends with ``finish`` or ``interrupted``, whatever happens.
         """
@@ -195,9 +197,12 @@ class Executor:
         results: list[Result] = []
 
         def run(change: Change) -> Result:
-            if change.name in stale:
-                result = Result(change, "stale", change.id, message=stale[change.name])
-                self.journal.write("stale", integration=change.name, reason=stale[change.name])
+            key = (change.provider, change.name)
+            if key in stale:
+                result = Result(change, "stale", change.id, message=stale[key])
+                self.journal.write(
+                    "stale", provider=change.provider, integration=change.name, reason=stale[key]
+                )
             elif self.stop.is_set():
                 result = Result(change, "interrupted", change.id, message=NOT_STARTED)
                 result.steps = [StepResult(s, "skipped") for s in change.steps]
@@ -325,6 +330,7 @@ class Executor:
         def log(event: str, **fields: Any) -> None:
             self.journal.write(
                 event,
+                provider=change.provider,
                 integration=change.name,
                 operation=step.operation,
                 method=step.method,

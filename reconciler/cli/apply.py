@@ -110,8 +110,7 @@ def apply(
             click.echo("No changes: the account matches the configuration.")
             return exitcodes.OK
         _can_confirm(auto_approve)  # a usage error comes before anything else
-        skip = {(c.provider, c.name) for c in plan.pending if c.name in stale}
-        missing = unresolvable_secrets(plan, skip)
+        missing = unresolvable_secrets(plan, stale.keys())
         if missing:
             raise ConfigError(missing)  # every unreadable reference at once; nothing sent
         click.echo(render(plan, "text"), nl=False, err=output_format != "text")
