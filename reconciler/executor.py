@@ -8,21 +8,24 @@ journal.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from reconciler.errors import ApiError, ReconcilerError, SecretError
+from reconciler.errors import ApiError, Problem, RateLimited, ReconcilerError, SecretError
 from reconciler.http import RetryPolicy
 from reconciler.journal import Journal
-from reconciler.model import SecretRef
+from reconciler.model import SecretRef, secret_refs
 from reconciler.plan import Change, Plan, Step
 from reconciler.providers.base import Mismatch, Provider
 from reconciler.redaction import register_secret
 
-Outcome = Literal["applied", "altered", "failed", "stale"]
+Outcome = Literal["applied", "altered", "failed", "stale", "interrupted"]
+OUTCOMES: tuple[Outcome, ...] = ("applied", "altered", "failed", "stale", "interrupted")
+NOT_STARTED = "not started: the run was interrupted (Ctrl-C)"
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Result:
     id: str | None
     steps: list[StepResult] = field(default_factory=list)
     message: str | None = None
+    sent: bool = False  # some write of this integration went out
 
 
 @dataclass
@@ -53,6 +57,7 @@ class ApplyReport:
 
     results: list[Result]
     journal_path: str | None = None
+    interrupted: bool = False  # Ctrl-C: steps not started are reported ``interrupted``
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -61,17 +66,29 @@ class ApplyReport:
     def exit_code(self) -> int:
         from reconciler import exitcodes
 
+        if self.interrupted:
+            return exitcodes.INTERRUPTED
+        if any(r.outcome == "failed" for r in self.results) and not self.sent:
+            return exitcodes.ERROR  # nothing reached the account
         if any(r.outcome in ("failed", "stale") for r in self.results):
             return exitcodes.PARTIAL
         if any(r.outcome == "altered" for r in self.results):
             return exitcodes.ALTERED
         return exitcodes.OK
 
+    @property
+    def sent(self) -> bool:
+        """Whether any write went out in this run."""
+        return any(r.sent for r in self.results)
+
     def summary_line(self) -> str:
-        return (
+        line = (
             f"{self.count('applied')} applied, {self.count('altered')} altered, "
             f"{self.count('failed')} failed, {self.count('stale')} stale"
         )
+        if self.count("interrupted"):
+            line += f", {self.count('interrupted')} interrupted"
+        return line
 
 
 def resolve_secrets(body: Any, owner: str, path: str = "") -> Any:
@@ -93,6 +110,57 @@ def resolve_secrets(body: Any, owner: str, path: str = "") -> Any:
     return body
 
 
+def unresolvable_secrets(plan: Plan, skip: Collection[tuple[str, str]] = ()) -> list[Problem]:
+    """Every secret reference the pending changes would send that cannot be read now.
+
+    Why before the first request: a missing variable found halfway through an apply leaves
+    the account half changed; found first, nothing is sent. ``skip`` holds the (provider,
+    name) of changes that will not run (stale). Each reference is reported once, at its
+    ``file:line``; values read are registered for scrubbing and never shown.
+    """
+    problems: dict[tuple[str, int, int, str], Problem] = {}
+    for change in plan.pending:
+        if (change.provider, change.name) in skip:
+            continue
+        for step in change.steps:
+            try:
+                resolve_secrets(step.body, owner=change.name)
+                continue
+            except SecretError:
+                pass
+            # one at a time, so that every bad reference of the step is listed, not the first
+            for ref in secret_refs(step.body):
+                try:
+                    register_secret(ref.resolve(owner=change.name, field_name=_field(step, ref)))
+                except SecretError as exc:
+                    for problem in exc.problems:
+                        key = (problem.file, problem.line, problem.column, problem.message)
+                        problems.setdefault(key, problem)
+    return sorted(problems.values())
+
+
+def _field(step: Step, ref: SecretRef) -> str:
+    """The name resolve_secrets gives ``ref`` inside ``step``'s body (for the message)."""
+    found: list[str] = []
+
+    def walk(body: Any, path: str) -> None:
+        if body is ref:
+            found.append(path or "credentials")
+        elif isinstance(body, Mapping):
+            if isinstance(body.get("id"), str):
+                for value in body.values():
+                    walk(value, str(body["id"]))
+            else:
+                for key, value in body.items():
+                    walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(body, list | tuple):
+            for value in body:
+                walk(value, path)
+
+    walk(step.body, "")
+    return found[0] if found else "credentials"
+
+
 class Executor:
     """Runs the pending changes of a plan against open providers."""
 
@@ -110,35 +178,81 @@ class Executor:
         self.parallelism = max(1, parallelism)
         self.journal = journal or Journal(None)
         self.on_done = on_done
+        self.stop = threading.Event()
 
-    def apply(self, plan: Plan, stale: Mapping[str, str] | None = None) -> ApplyReport:
-        """Apply every pending change; ``stale`` maps change names to why they are skipped."""
+    def interrupt(self) -> None:
+        """Start no new step (Ctrl-C); steps in flight finish, with their read-back."""
+        self.stop.set()
+
+    def apply(
+        self, plan: Plan, stale: Mapping[tuple[str, str], str] | None = None
+    ) -> ApplyReport:
+        """Apply every pending change; ``stale`` maps (provider, name) to why it is skipped.
+
+        The journal always ends with ``finish`` or ``interrupted``, whatever happens.
+        """
         stale = stale or {}
         pending = list(plan.pending)
         self.journal.write("start", changes=len(pending))
+        results: list[Result] = []
 
         def run(change: Change) -> Result:
-            if change.name in stale:
-                result = Result(change, "stale", change.id, message=stale[change.name])
-                self.journal.write("stale", integration=change.name, reason=stale[change.name])
+            key = (change.provider, change.name)
+            if key in stale:
+                result = Result(change, "stale", change.id, message=stale[key])
+                self.journal.write(
+                    "stale", provider=change.provider, integration=change.name, reason=stale[key]
+                )
+            elif self.stop.is_set():
+                result = Result(change, "interrupted", change.id, message=NOT_STARTED)
+                result.steps = [StepResult(s, "skipped") for s in change.steps]
             else:
-                result = self._run_change(change)
+                result = self._guarded(change)
             if self.on_done is not None:
                 self.on_done(result)
             return result
 
-        with ThreadPoolExecutor(max_workers=self.parallelism) as pool:
-            results = list(pool.map(run, pending))
-        report = ApplyReport(results, self.journal.path)
-        self.journal.write("finish", summary=report.summary_line())
+        last = "interrupted"
+        try:
+            with ThreadPoolExecutor(max_workers=self.parallelism) as pool:
+                results = list(pool.map(run, pending))
+            report = ApplyReport(results, self.journal.path, interrupted=self.stop.is_set())
+            last = "interrupted" if report.interrupted else "finish"
+        finally:
+            summary = ApplyReport(results, self.journal.path).summary_line() if results else None
+            self.journal.write(last, summary=summary or "no result (the run was cut short)")
         return report
 
     # -- one integration ------------------------------------------------------------------
+    def _guarded(self, change: Change) -> Result:
+        """Run one change; any error of a provider fails this integration, never the others."""
+        try:
+            return self._run_change(change)
+        except Exception as exc:  # a bug in one provider must not stop the rest
+            message = f"internal error while applying: {type(exc).__name__}: {exc}"
+            self.journal.write(
+                "failed", integration=change.name, provider=change.provider, error=message
+            )
+            result = Result(change, "failed", change.id, message=message)
+            result.steps = [StepResult(s, "skipped") for s in change.steps]
+            return result
+
     def _run_change(self, change: Change) -> Result:
         provider = self.providers[change.provider]
         result = Result(change, "applied", change.id)
         for index, step in enumerate(change.steps):
-            outcome = self._run_step(provider, change, step, result)
+            if self.stop.is_set():
+                result.outcome = "interrupted"
+                result.message = f"interrupted (Ctrl-C) after {index} of {len(change.steps)} steps"
+                result.steps += [StepResult(s, "skipped") for s in change.steps[index:]]
+                return result
+            try:
+                outcome = self._run_step(provider, change, step, result)
+            except Exception as exc:  # see _guarded
+                message = f"internal error: {type(exc).__name__}: {exc}"
+                self._logger(change, step)("failed", error=message)
+                result.message = f"{step.operation} ({step.purpose}) failed: {message}"
+                outcome = StepResult(step, "failed", error=message)
             result.steps.append(outcome)
             if outcome.status != "verified":
                 result.outcome = "altered" if outcome.status == "altered" else "failed"
@@ -160,10 +274,11 @@ class Executor:
                     return StepResult(step, "failed", error=message)
             body = resolve_secrets(step.body, owner=change.name)
             if change.action == "create" and result.id is None:
-                result.id, adopted = self._create(provider, change, step, body, log)
+                result.id, adopted = self._create(provider, change, step, body, log, result)
             else:
+                target = _need(result.id)
                 log("send", id=result.id)
-                provider.send(step, body, _need(result.id))
+                _send(provider, step, body, target, result)
                 adopted = False
             mismatches = provider.verify(step, provider.get_live(_need(result.id)))
         except SecretError as exc:
@@ -188,13 +303,14 @@ class Executor:
         step: Step,
         body: Mapping[str, Any],
         log: Callable[..., None],
+        result: Result,
     ) -> tuple[str, bool]:
         """Create once; after an ambiguous failure, adopt the object if it exists, else retry."""
         attempts = self.retry.attempts
         for attempt in range(1, attempts + 1):
             log("send", attempt=attempt)
             try:
-                new_id = provider.send(step, body, None)
+                new_id = _send(provider, step, body, None, result)
                 assert new_id is not None
                 return new_id, False
             except ApiError as exc:
@@ -214,6 +330,7 @@ class Executor:
         def log(event: str, **fields: Any) -> None:
             self.journal.write(
                 event,
+                provider=change.provider,
                 integration=change.name,
                 operation=step.operation,
                 method=step.method,
@@ -224,6 +341,25 @@ class Executor:
             )
 
         return log
+
+
+def _send(
+    provider: Provider,
+    step: Step,
+    body: Mapping[str, Any],
+    object_id: str | None,
+    result: Result,
+) -> str | None:
+    """Send one step, noting on ``result`` whether the write may have reached the account:
+    answered, or lost on the way back (a 5xx, a timeout); a refusal or 429 changed nothing."""
+    try:
+        answer = provider.send(step, body, object_id)
+    except ApiError as exc:
+        if exc.temporary and not isinstance(exc, RateLimited):
+            result.sent = True
+        raise
+    result.sent = True
+    return answer
 
 
 def _need(object_id: str | None) -> str:

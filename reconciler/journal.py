@@ -44,6 +44,22 @@ class Journal:
             self._handle.write(line + "\n")
             self._handle.flush()
 
+    def write_now(self, event: str, **fields: Any) -> bool:
+        """Write a record from a signal handler: never wait long for the lock (a thread may
+        hold it); returns whether it was written."""
+        if self._handle is None:
+            return False
+        record = {"ts": round(time.time(), 3), "event": event, **redact(fields)}
+        line = scrub(json.dumps(record, ensure_ascii=False, default=str))
+        if not self._lock.acquire(timeout=0.5):
+            return False
+        try:
+            self._handle.write(line + "\n")
+            self._handle.flush()
+        finally:
+            self._lock.release()
+        return True
+
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()

@@ -17,16 +17,23 @@ def steps_view(change: Change) -> list[tuple[str, str, str, object]]:
     return [(s.operation, s.method, s.path, redact(s.body)) for s in change.steps]
 
 
-def reconcile(saved: Plan, fresh: Plan) -> tuple[Plan, dict[str, str]]:
-    """The plan to execute (fresh changes where still valid) and why each other one is stale."""
+ChangeKey = tuple[str, str]  # (provider, name): two vendors may use the same name
+
+
+def reconcile(saved: Plan, fresh: Plan) -> tuple[Plan, dict[ChangeKey, str]]:
+    """The plan to execute (fresh changes where still valid) and why each other one is stale.
+
+    Stale changes are keyed by (provider, name): a stale RevCent ``tax`` must not hold back a
+    Solvimon ``tax`` that is still valid.
+    """
     now = {(c.provider, c.name): c for c in fresh.changes}
     runnable: list[Change] = []
-    stale: dict[str, str] = {}
+    stale: dict[ChangeKey, str] = {}
     for old in saved.pending:
         new = now.get((old.provider, old.name))
         reason = _staleness(old, new)
         if reason:
-            stale[old.name] = reason
+            stale[(old.provider, old.name)] = reason
             runnable.append(old)
         else:
             assert new is not None

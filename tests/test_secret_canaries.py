@@ -122,7 +122,8 @@ def test_no_command_or_format_leaks_a_secret(sandbox, tmp_path, capsys, monkeypa
         env={"CANARY_ACCOUNT": CANARY_ENV},
     )
     seen.extend([out, err])
-    assert code == 4 and "CANARY_ROTATED, which is not set" in out
+    # the secrets preflight (issue 11.3) refuses before the first write: exit 1, listed on stderr
+    assert code == 1 and "CANARY_ROTATED, which is not set" in err
 
     files = [p for p in tmp_path.rglob("*") if p.is_file() and "secrets" not in p.parts]
     files = [p for p in files if p.suffix in (".json", ".jsonl", ".md", ".txt", ".yaml")]

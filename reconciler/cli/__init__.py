@@ -104,7 +104,10 @@ def run(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exitcodes.ERROR
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("Interrupted.", err=True)
+            return exitcodes.INTERRUPTED
         click.echo("Aborted.", err=True)
         return exitcodes.ERROR
     except KeyboardInterrupt:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from types import FrameType
 from typing import Any
 
 import click
@@ -19,7 +25,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.plan import make_plan, render
 from reconciler.errors import ConfigError
-from reconciler.executor import ApplyReport, Executor, Result
+from reconciler.executor import ApplyReport, Executor, Result, unresolvable_secrets
 from reconciler.journal import Journal
 from reconciler.plan import Plan
 from reconciler.providers.base import PlanOptions
@@ -103,6 +109,10 @@ def apply(
         if not plan.has_changes:
             click.echo("No changes: the account matches the configuration.")
             return exitcodes.OK
+        _can_confirm(auto_approve)  # a usage error comes before anything else
+        missing = unresolvable_secrets(plan, stale.keys())
+        if missing:
+            raise ConfigError(missing)  # every unreadable reference at once; nothing sent
         click.echo(render(plan, "text"), nl=False, err=output_format != "text")
         if not force:
             check(plan, Rails(max_change_percent / 100, 10, max_disables))
@@ -116,11 +126,49 @@ def apply(
                 on_done=_progress(len(plan.pending)),
                 retry=conn.retry,
             )
-            report = executor.apply(plan, stale)
+            with _interruptible(executor, journal):
+                report = executor.apply(plan, stale)
         finally:
             journal.close()
     click.echo(_render_report(report, output_format), nl=False)
     return report.exit_code
+
+
+@contextlib.contextmanager
+def _interruptible(executor: Executor, journal: Journal) -> Iterator[None]:
+    """Ctrl-C while applying: the first stops new steps, the second exits at once (130).
+
+    Why not click's default (KeyboardInterrupt → "Aborted." exit 1): changes were already
+    sent, so the run must end with a report and an ``interrupted`` journal record.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only (tests may apply from a worker)
+        return
+    presses = [0]
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        presses[0] += 1
+        if presses[0] == 1:
+            executor.interrupt()
+            click.echo(
+                "\nInterrupted: no new step starts; waiting for the requests in flight "
+                "(Ctrl-C again exits at once).",
+                err=True,
+            )
+            return
+        journal.write_now("interrupted", summary="second Ctrl-C: exited at once")
+        where = f"; see the journal {journal.path}" if journal.path else ""
+        sys.stderr.write(
+            f"\nExited at once: requests in flight may or may not have taken effect{where}.\n"
+        )
+        sys.stderr.flush()
+        os._exit(exitcodes.INTERRUPTED)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _saved_plan(paths: tuple[str, ...]) -> Plan | None:
@@ -134,14 +182,18 @@ def _saved_plan(paths: tuple[str, ...]) -> Plan | None:
     return plan_from_data(data, paths[0])
 
 
-def _confirm(auto_approve: bool) -> None:
-    if auto_approve:
-        return
-    if not sys.stdin.isatty():
+def _can_confirm(auto_approve: bool) -> None:
+    if not auto_approve and not sys.stdin.isatty():
         raise ConfigError(
             "apply changes live integrations: confirm on a terminal, or pass --auto-approve "
             "(as CI does)"
         )
+
+
+def _confirm(auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    _can_confirm(auto_approve)
     if not click.confirm("Apply these changes?", default=False, err=True):
         raise click.Abort()
 

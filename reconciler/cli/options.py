@@ -126,8 +126,9 @@ def rotate_option(func: F) -> F:
         "--rotate-credentials",
         "rotate",
         multiple=True,
-        metavar="NAME|all",
-        help="Send credentials again for this integration (repeatable), or 'all'.",
+        metavar="NAME|PROVIDER:NAME|all",
+        help="Send credentials again for this integration (repeatable; 'solvimon:tax' names "
+        "one vendor's), or 'all'.",
     )(func)
 
 

@@ -18,6 +18,8 @@ from reconciler.cli.options import (
     rotate_option,
     use_color,
 )
+from reconciler.errors import ConfigError
+from reconciler.executor import unresolvable_secrets
 from reconciler.plan import Plan
 from reconciler.planner import Target, build_plan
 from reconciler.providers.base import PlanOptions, Provider
@@ -41,6 +43,12 @@ from reconciler.workspace import Workspace, load_workspace
     is_flag=True,
     help="Exit 2 when there are changes, 0 when none, 1 on error.",
 )
+@click.option(
+    "--require-secrets",
+    is_flag=True,
+    help="Fail (exit 1) when a secret the plan would send cannot be read now, instead of "
+    "warning.",
+)
 @rotate_option
 @api_options
 def plan(
@@ -48,6 +56,7 @@ def plan(
     output_format: str,
     out_file: str | None,
     detailed_exitcode: bool,
+    require_secrets: bool,
     rotate: tuple[str, ...],
     **kwargs: Any,
 ) -> int:
@@ -64,6 +73,13 @@ def plan(
         result = make_plan(
             workspace, providers, PlanOptions(frozenset(rotate)), options.parallelism
         )
+    missing = unresolvable_secrets(result)
+    if missing and require_secrets:
+        raise ConfigError(missing)
+    for problem in missing:
+        # a warning only: the secrets may be given to the apply job alone (CI)
+        where = f"{problem.file}:{problem.line}:{problem.column}"
+        click.echo(f"{where}: warning: {problem.message} ({problem.hint})", err=True)
     if out_file:
         with open(out_file, "w", encoding="utf-8") as handle:
             json.dump(plan_to_data(result), handle, indent=2, ensure_ascii=False)

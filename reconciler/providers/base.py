@@ -28,10 +28,13 @@ class LiveRef:
 class PlanOptions:
     """Choices the user makes for one plan."""
 
-    rotate_credentials: frozenset[str] = frozenset()  # integration names, or {"all"}
+    # integration names, "provider:name" (one vendor's only), or {"all"}
+    rotate_credentials: frozenset[str] = frozenset()
 
-    def rotates(self, name: str) -> bool:
-        return "all" in self.rotate_credentials or name in self.rotate_credentials
+    def rotates(self, name: str, provider: str | None = None) -> bool:
+        """Whether to send ``name``'s secrets again; ``provider:name`` names one vendor's."""
+        wanted = self.rotate_credentials
+        return "all" in wanted or name in wanted or f"{provider}:{name}" in wanted
 
 
 @dataclass(frozen=True)

@@ -9,23 +9,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.executor import ApplyReport, Result
+from reconciler.executor import OUTCOMES, ApplyReport, Result
 from reconciler.plan import redact
 from reconciler.render.markdown import escape
 from reconciler.render.values import show
 
-MARKS = {"applied": "✔", "altered": "≠", "failed": "✘", "stale": "⧗"}
+MARKS = {"applied": "✔", "altered": "≠", "failed": "✘", "stale": "⧗", "interrupted": "■"}
 STEP_MARKS = {"verified": "ok", "altered": "ALTERED", "failed": "FAILED", "skipped": "skipped"}
 
 
 def report_to_data(report: ApplyReport) -> dict[str, Any]:
     return {
         "format_version": 1,
-        "summary": {
-            o: report.count(o)  # type: ignore[arg-type]
-            for o in ("applied", "altered", "failed", "stale")
-        },
+        "summary": {o: report.count(o) for o in OUTCOMES},
         "exit_code": report.exit_code,
+        "interrupted": report.interrupted,
         "journal": report.journal_path,
         "integrations": [_result(r) for r in report.results],
     }
@@ -79,6 +77,8 @@ def render_report_text(report: ApplyReport) -> str:
         if result.message:
             lines.append(f"    {result.message}")
     lines.append("")
+    if report.interrupted:
+        lines.append("Interrupted (Ctrl-C): steps in flight finished; no new step was started.")
     lines.append(f"Apply: {report.summary_line()}.")
     if report.journal_path:
         lines.append(f"Journal: {report.journal_path}")

@@ -44,12 +44,15 @@ class FaultConfig:
     drop_rate: float = 0.0  # fraction of committed Creates/Edits whose connection is dropped
     alter_rate: float = 0.0  # fraction of successful Edits stored differently from what was sent
     seed: int | None = None  # makes every random decision reproducible
+    # Solvimon only: fraction of POSTs whose Idempotency-Key is ignored (run as if absent), to
+    # test an API that does not honour the key (a lost create then meets 409 on its retry)
+    ignore_idempotency_rate: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("latency_ms", "jitter_ms", "rate_limit", "rate_limit_burst"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
-        for name in ("error_rate", "drop_rate", "alter_rate"):
+        for name in ("error_rate", "drop_rate", "alter_rate", "ignore_idempotency_rate"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be within 0..1")
 
@@ -161,6 +164,10 @@ class FaultInjector:
         if not self._roll("error", self.config.error_rate):
             return None
         return self._rng("error_status").choice((500, 503))
+
+    def ignore_idempotency(self) -> bool:
+        """Whether this POST is handled as if it carried no Idempotency-Key."""
+        return self._roll("idempotency", self.config.ignore_idempotency_rate)
 
     def drop(self) -> bool:
         """Whether to drop the connection after this committed write."""

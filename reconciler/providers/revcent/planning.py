@@ -176,7 +176,7 @@ def _credentials(
     if creds is None or creds.external or not manages(desired, "credentials"):
         return None, None
     saved = live.credentials_saved if live else frozenset()
-    if live is not None and creds.id in saved and not options.rotates(desired.name):
+    if live is not None and creds.id in saved and not options.rotates(desired.name, PROVIDER):
         return None, None
     body = {"id": creds.id, "fields": [{"id": k, "value": v} for k, v in creds.fields.items()]}
     before = "(saved)" if creds.id in saved else "(not saved)"

@@ -6,10 +6,10 @@ error body and Idempotency-Key header; the provider deals in desired/live values
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from reconciler.errors import MalformedResponse
+from reconciler.errors import ApiError, MalformedResponse
 from reconciler.http import ApiClient, ApiSettings, RateLimiter
 
 DEFAULT_URL = "https://api.solvimon.com"
@@ -70,7 +70,12 @@ class SolvimonClient:
         )
         return _checked(body, "getIntegrationsByResourceId")
 
-    def create_integration(self, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+    def create_integration(
+        self,
+        body: dict[str, Any],
+        idempotency_key: str,
+        on_retry: Callable[[ApiError, int], None] | None = None,
+    ) -> dict[str, Any]:
         """Create; retried like any idempotent call, since the key makes a repeat harmless."""
         answer = self.api.request(
             "POST",
@@ -78,6 +83,7 @@ class SolvimonClient:
             operation="postIntegrations",
             json_body=body,
             headers={"Idempotency-Key": idempotency_key},
+            on_retry=on_retry,
         )
         return _checked(answer, "postIntegrations")
 

@@ -91,7 +91,7 @@ def plan_change(
     desired: DesiredSolvimonIntegration, live: dict[str, Any] | None, options: PlanOptions
 ) -> Change:
     """The change for one integration; refusals were found before by ``catalog_checks``."""
-    rotate = options.rotates(desired.name)
+    rotate = options.rotates(desired.name, PROVIDER)
     fields = diff_fields(desired, live, rotate=rotate)
     source = str(desired.document.location())
     current = str((live or {}).get("status") or CREATED_AS)

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from reconciler.errors import Problem
+from reconciler.errors import ApiError, Problem, RateLimited, RequestRejected, TransportError
 from reconciler.http import ApiSettings, RateLimiter
 from reconciler.model import Document, SecretRef
 from reconciler.plan import Change, FieldChange, Step
@@ -47,6 +47,7 @@ from reconciler.providers.solvimon.planning import (
     plan_change,
 )
 
+ALREADY_EXISTS = "RESOURCE_ALREADY_EXISTS"
 ENV_URL = "SOLVIMON_API_URL"
 ENV_KEY = "SOLVIMON_API_KEY"
 
@@ -159,7 +160,7 @@ class SolvimonProvider:
     # -- applying -------------------------------------------------------------------------
     def send(self, step: Step, body: Mapping[str, Any], object_id: str | None) -> str | None:
         if step.operation == CREATE:
-            return str(self.client.create_integration(dict(body), self._key(step))["id"])
+            return self._create(step, body)
         assert object_id is not None, "an update needs the integration id"
         with self._lock:
             self._listed.pop(object_id, None)  # the read-back must GET what is stored now
@@ -169,6 +170,34 @@ class SolvimonProvider:
             action = step.path.rsplit("/", 1)[-1]
             self.client.change_status(object_id, action, step.operation, self._key(step))
         return None
+
+    def _create(self, step: Step, body: Mapping[str, Any]) -> str:
+        """Create; a 409 RESOURCE_ALREADY_EXISTS after a lost answer is raised as ambiguous.
+
+        Why: an API that does not honour the Idempotency-Key answers the retry of a create
+        it did perform with 409 (the integration is left DRAFT). That is the lost-answer case,
+        so the executor looks the reference up and adopts it, as for RevCent. A 409 on the
+        first attempt is a real conflict and stays a refusal.
+        """
+        lost: list[str] = []
+
+        def on_retry(exc: ApiError, attempt: int) -> None:
+            if not isinstance(exc, RateLimited):
+                lost.append(str(exc))
+
+        try:
+            answer = self.client.create_integration(dict(body), self._key(step), on_retry)
+        except RequestRejected as exc:
+            if exc.error_code != ALREADY_EXISTS or not lost:
+                raise
+            raise TransportError(
+                f"{exc} after a lost answer ({lost[0]}): the lost attempt created it, as the "
+                "API did not honour the Idempotency-Key",
+                status=exc.status,
+                error_code=exc.error_code,
+                operation=CREATE,
+            ) from None
+        return str(answer["id"])
 
     def _key(self, step: Step) -> str:
         """One Idempotency-Key per step for this run: every retry of a step sends the same."""
