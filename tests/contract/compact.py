@@ -56,7 +56,7 @@ def render(schemas: dict[str, Any]) -> str:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))
-    from conftest import build_vendor_schemas_from_seeds
+    from contract.vendor_seeds import build_vendor_schemas_from_seeds
 
     STORED.write_text(render(build_vendor_schemas_from_seeds()), encoding="utf-8")
     print(f"wrote {STORED}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEEDS, build_vendor_schemas_from_seeds
 from contract.compact import STORED, compact, load_stored, render
+from contract.vendor_seeds import SEEDS, build_vendor_schemas_from_seeds
 from jsonschema import Draft202012Validator
 
 
