@@ -184,9 +184,7 @@ class Executor:
         """Start no new step (Ctrl-C); steps in flight finish, with their read-back."""
         self.stop.set()
 
-    def apply(
-        self, plan: Plan, stale: Mapping[tuple[str, str], str] | None = None
-    ) -> ApplyReport:
+    def apply(self, plan: Plan, stale: Mapping[tuple[str, str], str] | None = None) -> ApplyReport:
         """Apply every pending change; ``stale`` maps (provider, name) to why it is skipped.
 
         The journal always ends with ``finish`` or ``interrupted``, whatever happens.
@@ -240,6 +238,15 @@ class Executor:
     def _run_change(self, change: Change) -> Result:
         provider = self.providers[change.provider]
         result = Result(change, "applied", change.id)
+        moved = self._moved_since_plan(provider, change)
+        if moved is not None:
+            result.outcome = "stale"
+            result.message = moved
+            result.steps = [StepResult(s, "skipped") for s in change.steps]
+            self.journal.write(
+                "stale", provider=change.provider, integration=change.name, reason=moved
+            )
+            return result
         for index, step in enumerate(change.steps):
             if self.stop.is_set():
                 result.outcome = "interrupted"
@@ -259,6 +266,27 @@ class Executor:
                 result.steps += [StepResult(s, "skipped") for s in change.steps[index + 1 :]]
                 return result
         return result
+
+    def _moved_since_plan(self, provider: Provider, change: Change) -> str | None:
+        """Why not to write: the integration changed live since the plan read it (one Get).
+
+        Why just before the first write: another run or a person may have edited it while
+        this run was planned or confirmed; writing then would undo their change unseen. Later
+        steps need no extra read: the read-back of each step is verified before the next.
+        A create has no live state to compare (its adoption rule covers a twin).
+        """
+        if change.action != "update" or change.id is None or change.live_fingerprint is None:
+            return None
+        try:
+            now = provider.fingerprint(provider.get_live(change.id))
+        except ReconcilerError as exc:
+            return f"cannot read it before the first write ({exc}); nothing was sent"
+        if now == change.live_fingerprint:
+            return None
+        return (
+            f"changed live since the plan was made (fingerprint {change.live_fingerprint} → "
+            f"{now}): another run or a person changed it; nothing was sent (plan again)"
+        )
 
     def _run_step(
         self, provider: Provider, change: Change, step: Step, result: Result
