@@ -103,7 +103,7 @@ def apply(
         if not plan.has_changes:
             click.echo("No changes: the account matches the configuration.")
             return exitcodes.OK
-        click.echo(render(plan, "text"), nl=False, err=output_format != "text")
+        click.echo(render(plan, "text"), nl=False, err=output_format != "text", color=True)
         if not force:
             check(plan, Rails(max_change_percent / 100, 10, max_disables))
         _confirm(auto_approve)

@@ -372,9 +372,7 @@ ASSETS: dict[tuple[str, str, str], dict[str, Any]] = {
 }
 
 
-def assets_for(
-    site_id: str, option_id: str, field_id: str, saved: Mapping[str, str]
-) -> list[str]:
+def assets_for(site_id: str, option_id: str, field_id: str, saved: Mapping[str, str]) -> list[str]:
     """Asset values one account sees for a field, given its saved credential fields."""
     source = ASSETS.get((site_id, option_id, field_id))
     if source is None:
