@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from reconciler import __version__, exitcodes
+from reconciler.cli.color import no_color_option
 from reconciler.errors import ConfigError, ReconcilerError, SafetyError
 
 COMMANDS = {
@@ -82,6 +83,7 @@ def _visible(command: click.Command | None) -> bool:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reconciler")
+@no_color_option
 def cli() -> None:
     """Third-party integrations as code: validate, plan, apply and check drift from YAML.
 

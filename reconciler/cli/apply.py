@@ -113,7 +113,7 @@ def apply(
         missing = unresolvable_secrets(plan, stale.keys())
         if missing:
             raise ConfigError(missing)  # every unreadable reference at once; nothing sent
-        click.echo(render(plan, "text"), nl=False, err=output_format != "text")
+        click.echo(render(plan, "text"), nl=False, err=output_format != "text", color=True)
         if not force:
             check(plan, Rails(max_change_percent / 100, 10, max_disables))
         _confirm(auto_approve)

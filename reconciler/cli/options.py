@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
 
+# use_color is re-exported: the commands import it from here.
+from reconciler.cli.color import no_color_option
+from reconciler.cli.color import use_color as use_color
 from reconciler.connect import Connection
 from reconciler.planner import DEFAULT_PARALLELISM
 from reconciler.providers.base import Provider
@@ -73,6 +75,7 @@ def api_options(func: F) -> F:
             type=click.FloatRange(min=0.1),
             help="Requests per second at most, across all threads (429 answers also slow down).",
         ),
+        no_color_option,
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -113,12 +116,6 @@ def connection(options: ApiOptions) -> Iterator[Connection]:
 
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
-
-
-def use_color(stream: Any = None) -> bool:
-    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
-    stream = stream or sys.stdout
-    return bool(stream.isatty()) and "NO_COLOR" not in os.environ
 
 
 def rotate_option(func: F) -> F:

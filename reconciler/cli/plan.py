@@ -84,7 +84,8 @@ def plan(
         with open(out_file, "w", encoding="utf-8") as handle:
             json.dump(plan_to_data(result), handle, indent=2, ensure_ascii=False)
             handle.write("\n")
-    click.echo(render(result, output_format), nl=False)
+    # color=: click strips ANSI codes off a non-terminal unless told; use_color() decided.
+    click.echo(render(result, output_format), nl=False, color=output_format == "text" or None)
     if detailed_exitcode and result.has_changes:
         return exitcodes.CHANGES
     return exitcodes.OK

@@ -11,6 +11,7 @@ from reconciler.sandbox import catalog
 from reconciler.sandbox.apierror import ApiFailure
 from reconciler.sandbox.context import ConnectionDropped, read_json, reply, state_of
 from reconciler.sandbox.envelope import success
+from reconciler.sandbox.paging import MAX_PAGE, bounds, count_param
 from reconciler.sandbox.store import Integration
 from reconciler.sandbox.views import site_view
 
@@ -22,14 +23,12 @@ MAX_LIMIT = 25
 
 
 def _paging(query: Mapping[str, str]) -> tuple[int, int]:
-    """``limit`` (1..25, default 25) and ``page`` (from 1, default 1) of a list request."""
+    """``limit`` (1..25, default 25) and ``page`` (1..MAX_PAGE, default 1) of a list request."""
     values = []
-    for name, default, top in (("limit", MAX_LIMIT, MAX_LIMIT), ("page", 1, None)):
-        raw = query.get(name, str(default)).strip()
-        value = int(raw) if raw.isdigit() else 0
-        if value < 1 or (top is not None and value > top):
-            allowed = f"1..{top}" if top else "an integer >= 1"
-            raise ApiFailure("invalid_parameter", f"{name}: must be {allowed}")
+    for name, default, top in (("limit", MAX_LIMIT, MAX_LIMIT), ("page", 1, MAX_PAGE)):
+        value = count_param(query, name, default, top)
+        if value is None:
+            raise ApiFailure("invalid_parameter", f"{name}: must be {bounds(top)}")
         values.append(value)
     return values[0], values[1]
 

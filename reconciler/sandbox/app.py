@@ -12,6 +12,7 @@ import asyncio
 import hmac
 import logging
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -55,6 +56,33 @@ def _error(exc: ApiFailure, request: web.Request) -> web.Response:
     return resp
 
 
+def printable(text: str) -> str:
+    """``text`` safe for a one-line log: control and line-breaking characters escaped.
+
+    Why: paths are percent-decoded, so ``/v2/x%0A... 200`` would otherwise print a forged
+    second log line, and ``%1B`` would send terminal escapes. Backslashes are doubled so an
+    escape in the log is never ambiguous with one the client sent literally.
+    """
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch in _NAMED:
+            out.append(_NAMED[ch])
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+            code = ord(ch)
+            if code < 0x100:
+                out.append(f"\\x{code:02x}")
+            else:
+                out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _route(request: web.Request) -> str:
     resource = request.match_info.route.resource
     return resource.canonical if resource is not None else "(unknown route)"
@@ -82,7 +110,8 @@ async def _outer(request: web.Request, handler: Handler) -> web.StreamResponse:
         # Method, path, status and time only: bodies and query values are never logged.
         ms = (time.perf_counter() - started) * 1000
         shown = status if status is not None else "dropped"
-        access_log.info("%s %s %s %.1fms", request.method, request.path, shown, ms)
+        method, path = printable(request.method), printable(request.path)
+        access_log.info("%s %s %s %.1fms", method, path, shown, ms)
     return resp
 
 
@@ -109,7 +138,9 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     except (ConnectionDropped, web.HTTPException):
         raise  # a drop is the outer middleware's job; no other HTTPException is raised here
     except Exception:
-        log.exception("sandbox bug answering %s %s", request.method, request.path)
+        log.exception(
+            "sandbox bug answering %s %s", printable(request.method), printable(request.path)
+        )
         return _error(ApiFailure("internal_error", "the sandbox failed; see its log"), request)
 
 

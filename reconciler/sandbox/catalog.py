@@ -7,12 +7,17 @@ the GetUserThirdPartyIntegration response (seed 003).
 Assets: a select field with ``third_party_asset: true`` lists, in a user integration's Get
 response, the values of ``ASSETS[(site id, option id, field id)]`` once credentials are saved:
 the list under the saved value of the credential field ``key_field`` if there is one, else the
-``"*"`` list. So different credentials see different assets, as with a real provider.
+``"*"`` list. So different credentials see different assets, as with a real provider. The
+saved value is a salted fingerprint (see fingerprint.py): each ``by_key`` key is compared
+with it under the database's salt, so no secret is needed to pick the list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from reconciler.sandbox.fingerprint import saved_equals
 
 
 def _sid(text: str) -> str:
@@ -367,13 +372,15 @@ ASSETS: dict[tuple[str, str, str], dict[str, Any]] = {
 }
 
 
-def assets_for(site_id: str, option_id: str, field_id: str, saved: dict[str, str]) -> list[str]:
-    """Asset values one account sees for a field, given its saved credential field values."""
+def assets_for(site_id: str, option_id: str, field_id: str, saved: Mapping[str, str]) -> list[str]:
+    """Asset values one account sees for a field, given its saved credential fields."""
     source = ASSETS.get((site_id, option_id, field_id))
     if source is None:
         return []
-    key = saved.get(source["key_field"])
-    return list(source["by_key"].get(key, source["*"]))
+    for key, values in source["by_key"].items():
+        if saved_equals(saved, source["key_field"], key):
+            return list(values)
+    return list(source["*"])
 
 
 def site_integration(site_id: str) -> dict[str, Any] | None:

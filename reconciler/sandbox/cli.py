@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import sys
 from collections.abc import Callable
@@ -63,6 +64,28 @@ def _fault_options(func: F) -> F:
     return func
 
 
+def exposure_warning(host: str, api_key: str) -> str | None:
+    """The warning to print when ``host`` reaches beyond this machine and the key is the
+    well-known default (anyone who can connect could then read and change the account)."""
+    if api_key != DEFAULT_API_KEY or _loopback(host):
+        return None
+    return (
+        f"warning: the sandbox listens on {host or 'every interface'}, beyond this machine, "
+        f"with the well-known default API key '{DEFAULT_API_KEY}'; anyone who can reach it "
+        "can read and change its data. Set --api-key (or RECONCILER_SANDBOX_API_KEY) to a "
+        "secret value, or serve on --host 127.0.0.1."
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
+
+
 @click.group("sandbox")
 def sandbox() -> None:
     """A local, vendor-faithful RevCent (/v2/) and Solvimon (/v1/) API to run against."""
@@ -101,6 +124,9 @@ def serve(
     Example: reconciler sandbox serve --latency-ms 50 --rate-limit 20
     """
     config = FaultConfig(**{k: v for k, v in faults.items() if v is not None})
+    warning = exposure_warning(host, api_key)
+    if warning is not None:
+        click.echo(warning, err=True)
     if verbose:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))

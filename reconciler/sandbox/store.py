@@ -8,6 +8,8 @@ rules (see rules.py / service.py): it saves what it is given.
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -15,6 +17,8 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from reconciler.sandbox.fingerprint import Fingerprinter, Fingerprints, is_fingerprint
 
 DEFAULT_DB = Path(".reconciler") / "sandbox.db"
 
@@ -27,13 +31,18 @@ CREATE TABLE IF NOT EXISTS integrations (
     enabled           INTEGER NOT NULL,
     site_id           TEXT NOT NULL,
     credential_id     TEXT,                 -- NULL while no credentials are saved
-    credential_values TEXT NOT NULL,        -- JSON {field id: value}; never logged
+    credential_values TEXT NOT NULL,        -- JSON {field id: salted fingerprint}, no secrets
     options           TEXT NOT NULL,        -- JSON, the saved option set as sent
     created_unix      INTEGER NOT NULL,
     updated_unix      INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+SALT_KEY = "credential_salt"  # meta row: hex of the per-database HMAC salt
+MIGRATED_KEY = "credentials_fingerprinted"  # meta row: no plaintext credential is left
+_KEPT_META = (SALT_KEY, MIGRATED_KEY)  # survive clear(): they describe the file, not the account
+_PRIVATE = 0o600  # the database and its -wal/-shm files: readable by their owner only
 
 _COLUMNS = (
     "id, name, description, enabled, site_id, credential_id, credential_values, options, "
@@ -55,13 +64,14 @@ class Integration:
     enabled: bool
     site_id: str
     credential_id: str | None = None
-    # repr=False: a record printed in a traceback or a test failure must not show secrets.
+    # Plain values only between a request's checks and its write; a stored record holds
+    # Fingerprints. repr=False: a record printed in a traceback must not show either.
     credential_values: dict[str, str] = field(default_factory=dict, repr=False)
     options: list[dict[str, Any]] = field(default_factory=list)
     created_unix: int = 0
 
 
-def _row_to_integration(row: tuple[Any, ...]) -> Integration:
+def _row_to_integration(row: tuple[Any, ...], fingerprint: Fingerprinter) -> Integration:
     return Integration(
         id=row[0],
         name=row[1],
@@ -69,13 +79,13 @@ def _row_to_integration(row: tuple[Any, ...]) -> Integration:
         enabled=bool(row[3]),
         site_id=row[4],
         credential_id=row[5],
-        credential_values=json.loads(row[6]),
+        credential_values=Fingerprints(fingerprint, json.loads(row[6])),
         options=json.loads(row[7]),
         created_unix=row[8],
     )
 
 
-def _params(rec: Integration, now: int) -> tuple[Any, ...]:
+def _params(rec: Integration, now: int, fingerprint: Fingerprinter) -> tuple[Any, ...]:
     return (
         rec.id,
         rec.name,
@@ -83,7 +93,7 @@ def _params(rec: Integration, now: int) -> tuple[Any, ...]:
         int(rec.enabled),
         rec.site_id,
         rec.credential_id,
-        json.dumps(rec.credential_values),
+        json.dumps(fingerprint.values(rec.credential_values)),
         json.dumps(rec.options),
         rec.created_unix or now,
         now,
@@ -98,15 +108,54 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        if str(path) != ":memory:":
+        on_disk = str(path) != ":memory:"
+        if on_disk:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _make_private(self.path, create=True)
         self._db = sqlite3.connect(str(path), isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # Freed pages are zeroed: an overwritten row leaves no old bytes behind in the file.
+        self._db.execute("PRAGMA secure_delete=ON")
         # NORMAL is durable against a crash of the process, which is all a sandbox needs,
         # and avoids an fsync per write that would dominate benchmark timings.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        if on_disk:
+            for suffix in ("-wal", "-shm", "-journal"):
+                _make_private(Path(f"{self.path}{suffix}"), create=False)
+        self.fingerprint = Fingerprinter(self._salt())
+        self._fingerprint_old_rows()
+
+    def _salt(self) -> bytes:
+        """The per-database salt, made on first use (INSERT OR IGNORE: two openers agree)."""
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+            (SALT_KEY, secrets.token_hex(32)),
+        )
+        return bytes.fromhex(self.meta_get(SALT_KEY) or "")
+
+    def _fingerprint_old_rows(self) -> None:
+        """Databases written before fingerprints held plain values: replace them once."""
+        if self.meta_get(MIGRATED_KEY) == "1":
+            return
+        changed = 0
+        with self._transaction():
+            rows = self._db.execute("SELECT id, credential_values FROM integrations").fetchall()
+            for rid, raw in rows:
+                values = json.loads(raw)
+                if not all(is_fingerprint(v) for v in values.values()):
+                    sealed = json.dumps(self.fingerprint.values(values))
+                    self._db.execute(
+                        "UPDATE integrations SET credential_values = ? WHERE id = ?",
+                        (sealed, rid),
+                    )
+                    changed += 1
+            self.meta_set(MIGRATED_KEY, "1")
+        if changed and str(self.path) != ":memory:":
+            # Rewrite the file and empty the WAL: no page may keep the old plain values.
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self._db.close()
@@ -115,7 +164,7 @@ class Store:
         row = self._db.execute(
             f"SELECT {_COLUMNS} FROM integrations WHERE id = ?", (integration_id,)
         ).fetchone()
-        return _row_to_integration(row) if row else None
+        return _row_to_integration(row, self.fingerprint) if row else None
 
     def page(self, limit: int, offset: int) -> list[Integration]:
         """Integrations in creation order; the seq primary key makes this an index walk."""
@@ -123,7 +172,7 @@ class Store:
             f"SELECT {_COLUMNS} FROM integrations ORDER BY seq LIMIT ? OFFSET ?",
             (limit, offset),
         ).fetchall()
-        return [_row_to_integration(r) for r in rows]
+        return [_row_to_integration(r, self.fingerprint) for r in rows]
 
     def name_owner(self, name: str) -> str | None:
         """The id of the integration called ``name``, if any."""
@@ -142,7 +191,7 @@ class Store:
                     "INSERT INTO integrations (id, name, description, enabled, site_id, "
                     "credential_id, credential_values, options, created_unix, updated_unix) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (_params(r, now) for r in recs),
+                    (_params(r, now, self.fingerprint) for r in recs),
                 )
         except sqlite3.IntegrityError as exc:
             raise _integrity(exc) from None
@@ -150,7 +199,7 @@ class Store:
 
     def update(self, rec: Integration) -> None:
         """Overwrite every stored field of ``rec.id``; raises NameTaken on a duplicate name."""
-        p = _params(rec, int(time.time()))
+        p = _params(rec, int(time.time()), self.fingerprint)
         try:
             self._db.execute(
                 "UPDATE integrations SET name = ?, description = ?, enabled = ?, "
@@ -163,7 +212,7 @@ class Store:
 
     def clear(self) -> None:
         """Delete every row of every table (each vendor's integrations, idempotency keys,
-        meta flags): a fresh, never-seeded account."""
+        meta flags): a fresh, never-seeded account. The salt stays: it belongs to the file."""
         tables = [
             row[0]
             for row in self._db.execute(
@@ -172,7 +221,11 @@ class Store:
         ]
         with self._transaction():
             for table in tables:
-                self._db.execute(f'DELETE FROM "{table}"')
+                if table == "meta":
+                    marks = ", ".join("?" for _ in _KEPT_META)
+                    self._db.execute(f"DELETE FROM meta WHERE key NOT IN ({marks})", _KEPT_META)
+                else:
+                    self._db.execute(f'DELETE FROM "{table}"')
             self._db.execute("DELETE FROM sqlite_sequence")
 
     @property
@@ -210,3 +263,11 @@ class Store:
 def _integrity(exc: sqlite3.IntegrityError) -> Exception:
     """NameTaken for the unique name index; anything else is a bug and stays itself."""
     return NameTaken(str(exc)) if "integrations.name" in str(exc) else exc
+
+
+def _make_private(path: Path, *, create: bool) -> None:
+    """Owner-only permissions: created 0600 before SQLite opens it, tightened if older."""
+    if create and not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, _PRIVATE))
+    if path.exists() and os.name == "posix":
+        os.chmod(path, _PRIVATE)

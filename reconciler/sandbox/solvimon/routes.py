@@ -17,6 +17,7 @@ from aiohttp import web
 
 from reconciler.sandbox.bodies import parse_json
 from reconciler.sandbox.context import ConnectionDropped, reply, state_of
+from reconciler.sandbox.paging import MAX_PAGE, bounds, count_param
 from reconciler.sandbox.solvimon.errors import SolvimonFailure
 from reconciler.sandbox.solvimon.service import SolvimonService
 from reconciler.sandbox.solvimon.store import ORDERS
@@ -41,13 +42,12 @@ def _bad(field: str, message: str) -> SolvimonFailure:
 
 
 def _list_params(query: Mapping[str, str]) -> tuple[int, int, str, bool]:
-    """``limit`` (1..100, default 25), ``page`` (from 1), ``order_by``, ``order_direction``."""
+    """``limit`` (1..100, default 25), ``page`` (1..MAX_PAGE), ``order_by``, ``order_direction``."""
     numbers = []
-    for name, default, top in (("limit", DEFAULT_LIMIT, MAX_LIMIT), ("page", 1, None)):
-        raw = query.get(name, str(default)).strip()
-        value = int(raw) if raw.isdigit() else 0
-        if value < 1 or (top is not None and value > top):
-            raise _bad(name, f"must be {f'1..{top}' if top else 'an integer >= 1'}")
+    for name, default, top in (("limit", DEFAULT_LIMIT, MAX_LIMIT), ("page", 1, MAX_PAGE)):
+        value = count_param(query, name, default, top)
+        if value is None:
+            raise _bad(name, f"must be {bounds(top)}")
         numbers.append(value)
     order_by = query.get("order_by", "created_at")
     if order_by not in ORDERS:

@@ -2,7 +2,8 @@
 
 Why in the RevCent sandbox's database file: one ``--sandbox`` serves both vendors, and
 ``sandbox reset`` must empty both at once. Integrations are stored as the JSON object the API
-would show, secrets included (never logged; views mask them); ``reference`` is unique.
+would show, each secret replaced by its salted fingerprint (fingerprint.py: views mask them
+anyway, and the file must not hold them); ``reference`` is unique.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.sandbox.solvimon.rules import SECRET_PATHS
 from reconciler.sandbox.store import Store
 
 _SCHEMA = """
@@ -20,7 +22,7 @@ CREATE TABLE IF NOT EXISTS solvimon_integrations (
     seq           INTEGER PRIMARY KEY AUTOINCREMENT,  -- creation order, for listing
     id            TEXT NOT NULL UNIQUE,
     reference     TEXT NOT NULL UNIQUE,
-    body          TEXT NOT NULL,                      -- JSON object, secrets included
+    body          TEXT NOT NULL,                      -- JSON object, secrets fingerprinted
     created_unix  INTEGER NOT NULL,
     updated_unix  INTEGER NOT NULL
 );
@@ -93,7 +95,7 @@ class SolvimonStore:
             self._db.execute(
                 "INSERT INTO solvimon_integrations (id, reference, body, created_unix, "
                 "updated_unix) VALUES (?, ?, ?, ?, ?)",
-                (body["id"], body["reference"], json.dumps(body), now, now),
+                (body["id"], body["reference"], self._sealed(body), now, now),
             )
         except sqlite3.IntegrityError as exc:
             raise _integrity(exc) from None
@@ -103,10 +105,13 @@ class SolvimonStore:
             self._db.execute(
                 "UPDATE solvimon_integrations SET reference = ?, body = ?, updated_unix = ? "
                 "WHERE id = ?",
-                (body["reference"], json.dumps(body), int(time.time()), body["id"]),
+                (body["reference"], self._sealed(body), int(time.time()), body["id"]),
             )
         except sqlite3.IntegrityError as exc:
             raise _integrity(exc) from None
+
+    def _sealed(self, body: dict[str, Any]) -> str:
+        return json.dumps(self.store.fingerprint.seal(body, SECRET_PATHS))
 
     def delete(self, integration_id: str) -> None:
         self._db.execute("DELETE FROM solvimon_integrations WHERE id = ?", (integration_id,))
