@@ -7,13 +7,18 @@ say how to authenticate and how to recognise a vendor error body.
 
 from __future__ import annotations
 
+import email.utils
 import json
+import math
+import os
 import random
+import re
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
@@ -22,6 +27,7 @@ from reconciler import __version__
 from reconciler.errors import (
     ApiError,
     AuthError,
+    ConfigError,
     MalformedResponse,
     NotFoundError,
     RateLimited,
@@ -29,10 +35,25 @@ from reconciler.errors import (
     ServerError,
     TransportError,
 )
-from reconciler.redaction import scrub
+from reconciler.redaction import register_secret, scrub, truncate
 
 USER_AGENT = f"reconciler/{__version__} (+https://github.com/reconciler/reconciler)"
 BODY_LIMIT = 300
+# Bounds against a hostile or broken server (docs/hostile-servers.md); env overrides for ops.
+DEADLINE = 60.0  # seconds for one whole answer, however slowly its bytes trickle in
+MAX_RETRY_AFTER = 120.0  # a 429 asking for longer fails at once instead of hanging
+MAX_BODY = 32 * 1024 * 1024  # decompressed bytes of one answer
+MAX_DEPTH = 100  # JSON nesting of one answer
+MAX_PAGES = 10_000  # pages of one listing
+
+
+def _env_float(name: str, default: float) -> float:
+    """A positive number from the environment, else ``default`` (garbage is ignored)."""
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value > 0 else default
 
 
 @dataclass
@@ -151,6 +172,16 @@ class ApiSettings:
     max_rps: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     extra_headers: Mapping[str, str] = field(default_factory=dict)
+    deadline: float = field(
+        default_factory=lambda: _env_float("RECONCILER_HTTP_DEADLINE", DEADLINE)
+    )
+    max_retry_after: float = field(
+        default_factory=lambda: _env_float("RECONCILER_MAX_RETRY_AFTER", MAX_RETRY_AFTER)
+    )
+    max_body: int = field(
+        default_factory=lambda: int(_env_float("RECONCILER_MAX_BODY_MB", MAX_BODY / 2**20) * 2**20)
+    )
+    max_depth: int = MAX_DEPTH
 
 
 ErrorParser = Callable[[Any], "tuple[str | None, str | None] | None"]
@@ -177,13 +208,24 @@ class ApiClient:
         self._vendor_error = vendor_error or (lambda body: None)
         self.requests_sent = 0
         self._count_lock = threading.Lock()
+        register_secret(settings.api_key)  # a 401 echoing the key must not print it
+        for value in settings.extra_headers.values():
+            register_secret(value)
         headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
             settings.auth_header: settings.api_key,
             **settings.extra_headers,
         }
+        # No single read may outlast the whole answer's deadline.
+        read = min(settings.timeout, settings.deadline)
+        self._timeout = httpx.Timeout(read, connect=min(10.0, read))
         base_url = settings.base_url.rstrip("/")
+        if not _valid_base(base_url):
+            raise ConfigError(
+                f"{_safe_url(base_url)} is not a valid http(s) URL: check --api-url or the "
+                "<VENDOR>_API_URL variable"
+            )
         self._http = httpx.Client(
             base_url=base_url,
             headers=headers,
@@ -261,9 +303,26 @@ class ApiClient:
         with self._count_lock:
             self.requests_sent += 1
         try:
-            response = self._http.request(
-                method, path, json=json_body, params=params, headers=headers
+            request = self._http.build_request(
+                method, path, json=json_body, params=params, headers=headers, timeout=self._timeout
             )
+        except (httpx.InvalidURL, ValueError, TypeError) as exc:
+            raise _permanent(
+                RequestRejected(
+                    f"{operation}: cannot build a valid URL from {_safe_url(path)} "
+                    f"({type(exc).__name__}); an id or --api-url holds a character a URL "
+                    "cannot carry: check it",
+                    operation=operation,
+                )
+            ) from None
+        url = _safe_url(str(request.url))
+        deadline = time.monotonic() + self.settings.deadline
+        try:
+            response = self._http.send(request, stream=True)
+            try:
+                content = self._read(response, operation, url, deadline)
+            finally:
+                response.close()
         except httpx.TimeoutException as exc:
             raise TransportError(
                 f"{operation}: no answer within {self.settings.timeout:g}s ({type(exc).__name__})",
@@ -274,20 +333,56 @@ class ApiClient:
                 f"{operation}: connection failed ({type(exc).__name__}: {scrub(str(exc))})",
                 operation=operation,
             ) from None
-        return self._decode(response, operation, sent_at)
+        return self._decode(response, content, operation, url, sent_at)
 
-    def _decode(self, response: httpx.Response, operation: str, sent_at: float) -> Any:
+    def _read(self, response: httpx.Response, operation: str, url: str, deadline: float) -> bytes:
+        """The decompressed body, read incrementally within the deadline and the size cap.
+
+        Why: httpx's timeout is between bytes, so a body trickled byte by byte never times
+        out; and a small gzip body may inflate to gigabytes. Both fail here, not retried (the
+        same server will do the same again).
+        """
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.settings.max_body:
+                raise _permanent(
+                    MalformedResponse(
+                        f"{operation}: {url} answered more than "
+                        f"{self.settings.max_body // 2**20} MiB (decompressed); refusing it: "
+                        "check --api-url points at the vendor API, or raise "
+                        "RECONCILER_MAX_BODY_MB",
+                        status=response.status_code,
+                        operation=operation,
+                    )
+                )
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise _permanent(
+                    TransportError(
+                        f"{operation}: {url} did not finish its answer within "
+                        f"{self.settings.deadline:g}s; the server is too slow or stalling: try "
+                        "again later, or raise RECONCILER_HTTP_DEADLINE",
+                        status=response.status_code,
+                        operation=operation,
+                    )
+                )
+        return b"".join(chunks)
+
+    def _decode(
+        self, response: httpx.Response, content: bytes, operation: str, url: str, sent_at: float
+    ) -> Any:
         status = response.status_code
-        try:
-            body: Any = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            body = None
+        text = content.decode(response.encoding or "utf-8", errors="replace")
+        body = self._json(content, status, operation, url)
         parsed = self._vendor_error(body) if body is not None else None
         error_code, vendor_message = parsed if parsed else (None, None)
         if status < 400 and body is not None and parsed is None:
             self.limiter.succeeded()
             return body
-        detail = vendor_message or _snippet(response.text)
+        detail = truncate(" ".join(vendor_message.split()), BODY_LIMIT) if vendor_message else None
+        detail = detail or _snippet(text)
         where = f"{operation}: HTTP {status}"
         if error_code:
             where += f" {error_code}"
@@ -295,6 +390,17 @@ class ApiClient:
         kw: dict[str, Any] = {"status": status, "error_code": error_code, "operation": operation}
         if status == 429:
             retry_after = _retry_after(response.headers.get("Retry-After"))
+            if retry_after is not None and retry_after > self.settings.max_retry_after:
+                wait = "forever" if math.isinf(retry_after) else f"{retry_after:.0f}s"
+                raise _permanent(
+                    RateLimited(
+                        f"{operation}: {url} is rate limited and asks to wait {wait} (Retry-After"
+                        f"), more than the {self.settings.max_retry_after:g}s this tool waits: "
+                        "try again later, or raise RECONCILER_MAX_RETRY_AFTER",
+                        retry_after=retry_after,
+                        **kw,
+                    )
+                )
             self.limiter.pause(retry_after if retry_after is not None else 1.0, sent_at=sent_at)
             raise RateLimited(message, retry_after=retry_after, **kw)
         if status in (401, 403):
@@ -306,24 +412,149 @@ class ApiClient:
         if status >= 400 or parsed is not None:
             raise RequestRejected(message, **kw)
         raise MalformedResponse(
-            f"{operation}: HTTP {status} but the body is not JSON: {_snippet(response.text)}",
+            f"{operation}: HTTP {status} but the body is not JSON: {_snippet(text)}",
             **kw,
         )
+
+    def _json(self, content: bytes, status: int, operation: str, url: str) -> Any:
+        """Decoded JSON, or None if it is not JSON; too deep a nesting fails clearly."""
+        if not content.strip():
+            return None
+        depth = _depth(content, self.settings.max_depth)
+        if depth > self.settings.max_depth:
+            raise _permanent(
+                MalformedResponse(
+                    f"{operation}: {url} answered JSON nested deeper than "
+                    f"{self.settings.max_depth} levels; refusing it: check --api-url points at "
+                    "the vendor API",
+                    status=status,
+                    operation=operation,
+                )
+            )
+        try:
+            return json.loads(content)
+        except (ValueError, RecursionError):
+            return None
+
+
+_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _depth(content: bytes, limit: int) -> int:
+    """The JSON nesting depth of ``content``, stopping once past ``limit`` (strings skipped)."""
+    if content.count(b"[") + content.count(b"{") <= limit:
+        return 0  # cannot be deeper than its brackets: the usual case costs two counts
+    depth = deepest = 0
+    for match in _TOKENS.finditer(content):
+        token = match.group(0)
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    return deepest
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return deepest
+
+
+def _permanent(exc: ApiError) -> ApiError:
+    """``exc`` marked not worth retrying: the same server would fail the same way again."""
+    exc.temporary = False
+    return exc
+
+
+def _valid_base(url: str) -> bool:
+    """Whether ``url`` can be a base URL: http(s), a host, no control characters."""
+    if any(ord(c) < 33 or ord(c) == 127 for c in url):
+        return False
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.host)
+
+
+def _safe_url(url: str) -> str:
+    """``url`` fit to print: no user:password, query values dropped (they may be secrets)."""
+    url = "".join(c if 32 < ord(c) != 127 else "?" for c in url)
+    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)?(?:[^/@?#]*@)?([^?#]*)(\?[^#]*)?", url)
+    if match is None:
+        return "(unprintable URL)"
+    scheme, rest, query = match.group(1) or "", match.group(2), match.group(3) or ""
+    if query:
+        names = [part.split("=", 1)[0] for part in query[1:].split("&") if part]
+        query = "?" + "&".join(f"{name}=…" for name in names)
+    return scrub(f"{scheme}{rest}{query}")
 
 
 def _snippet(text: str) -> str:
     """A short, single-line, secret-free excerpt of a response body."""
     flat = " ".join(text.split())
-    if len(flat) > BODY_LIMIT:
-        flat = flat[:BODY_LIMIT] + f"… ({len(text)} bytes)"
-    return scrub(flat)
+    if len(flat) <= BODY_LIMIT:
+        return scrub(flat)
+    return truncate(flat, BODY_LIMIT) + f"… ({len(text)} bytes)"
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (decimal seconds accepted); None if absent or a date."""
-    if not value:
+    """Seconds from a Retry-After header: seconds, decimal seconds or an HTTP-date.
+
+    None when absent or unreadable (the caller waits a default second); ``inf`` for an
+    infinite or absurd request, which the caller refuses rather than waits for.
+    """
+    if not value or not value.strip():
         return None
+    value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    if math.isnan(seconds):
         return None
+    return max(0.0, seconds)
+
+
+class PageGuard:
+    """Stops a listing that never ends: a page cap, and ids seen twice across pages.
+
+    Why: a server that ignores ``page`` answers the first page forever, and paging "until a
+    short page" would loop until memory runs out. Any id returned again means the listing is
+    not moving forward (or changed under us); either way a clear error beats a wrong result.
+    """
+
+    def __init__(self, operation: str, path: str, *, max_pages: int = MAX_PAGES):
+        self.operation = operation
+        self.path = path
+        self.max_pages = max_pages
+        self._seen: set[object] = set()
+
+    def check(self, page: int, items: list[dict[str, Any]], id_key: str = "id") -> None:
+        """Raise MalformedResponse if ``page`` is past the cap or repeats an earlier id."""
+        if page > self.max_pages:
+            raise _permanent(
+                MalformedResponse(
+                    f"{self.operation}: {self.path} still has more after {self.max_pages} "
+                    "pages; the server does not stop paging: check --api-url points at the "
+                    "vendor API",
+                    operation=self.operation,
+                )
+            )
+        ids = [item.get(id_key) for item in items]
+        repeated = sum(1 for i in ids if i in self._seen)
+        if repeated:
+            raise _permanent(
+                MalformedResponse(
+                    f"{self.operation}: {self.path} page {page} repeats {repeated} id(s) "
+                    "already listed on an earlier page; the server ignores `page` or the list "
+                    "changed while being read: run again, and if it persists report it to "
+                    "the vendor",
+                    operation=self.operation,
+                )
+            )
+        self._seen.update(ids)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from reconciler.errors import MalformedResponse
-from reconciler.http import ApiClient, ApiSettings, RateLimiter
+from reconciler.http import ApiClient, ApiSettings, PageGuard, RateLimiter
 from reconciler.providers.revcent.shape import integration_problem, site_problem
 
 DEFAULT_URL = "https://api.revcent.com"
@@ -63,7 +63,7 @@ class RevCentClient:
 
     def iter_integrations(self) -> Iterator[dict[str, Any]]:
         """Every user integration, page by page until a short page."""
-        yield from _paged(self.list_page)
+        yield from _paged(self.list_page, PageGuard("GetUserThirdPartyIntegrations", USER_PATH))
 
     def get_integration(self, integration_id: str) -> dict[str, Any]:
         body = self.api.request(
@@ -152,13 +152,15 @@ class RevCentClient:
         return results
 
     def site_integrations(self) -> list[dict[str, Any]]:
-        return list(_paged(self.list_site_page))
+        guard = PageGuard("GetSiteThirdPartyIntegrations", SITE_PATH)
+        return list(_paged(self.list_site_page, guard))
 
 
-def _paged(fetch: Any) -> Iterator[dict[str, Any]]:
+def _paged(fetch: Any, guard: PageGuard) -> Iterator[dict[str, Any]]:
     page = 1
     while True:
         results = fetch(page)
+        guard.check(page, results)
         yield from results
         if len(results) < PAGE_LIMIT:
             return

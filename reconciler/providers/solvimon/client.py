@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from reconciler.errors import ApiError, MalformedResponse
-from reconciler.http import ApiClient, ApiSettings, RateLimiter
+from reconciler.http import ApiClient, ApiSettings, PageGuard, RateLimiter
 
 DEFAULT_URL = "https://api.solvimon.com"
 BASE = "/v1/integrations"
@@ -57,8 +57,10 @@ class SolvimonClient:
     def iter_integrations(self) -> Iterator[dict[str, Any]]:
         """Every integration, page by page up to ``total_number_of_pages``."""
         page = 1
+        guard = PageGuard("getIntegrations", BASE)
         while True:
             data, pages = self.list_page(page)
+            guard.check(page, data)
             yield from data
             if not data or page >= pages:
                 return
