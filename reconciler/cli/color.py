@@ -44,7 +44,7 @@ def _set_no_color(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 
 
 def no_color_option(func: F) -> F:
-    """``--no-color``: on the top-level group and on each API command, same meaning."""
+    """``--no-color`` of the top-level group: ``reconciler --no-color plan …``."""
     return click.option(
         "--no-color",
         is_flag=True,

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 import click
 
 # use_color is re-exported: the commands import it from here.
-from reconciler.cli.color import no_color_option
 from reconciler.cli.color import use_color as use_color
 from reconciler.connect import Connection
 from reconciler.planner import DEFAULT_PARALLELISM
@@ -75,7 +74,6 @@ def api_options(func: F) -> F:
             type=click.FloatRange(min=0.1),
             help="Requests per second at most, across all threads (429 answers also slow down).",
         ),
-        no_color_option,
     ]
     for decorator in reversed(decorators):
         func = decorator(func)

@@ -63,7 +63,6 @@ def test_plan_into_a_pipe(tmp_path: Path, extra: dict[str, str], coloured: bool)
 
 
 def test_no_color_flag_beats_force_color(tmp_path: Path) -> None:
-    assert ESC not in _plan(tmp_path, {"FORCE_COLOR": "1"}, "--no-color")
     assert ESC not in _plan(tmp_path, {"FORCE_COLOR": "1"}, top=("--no-color",))
 
 
