@@ -52,8 +52,10 @@ def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[i
     """
     by_id = {r.id: r for r in refs}
     by_name: dict[str, list[LiveRef]] = {}
+    by_exact: dict[str, list[LiveRef]] = {}
     for live_ref in refs:
         by_name.setdefault(_key(live_ref.name), []).append(live_ref)
+        by_exact.setdefault(live_ref.name, []).append(live_ref)
     problems: list[Problem] = []
     matches: dict[int, LiveRef] = {}
     claimed: dict[str, int] = {}
@@ -72,7 +74,20 @@ def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[i
                 continue
         else:
             for name in (item.name, *item.previously):
-                candidates = by_name.get(_key(name), [])
+                # An exact name wins; only without one does a whitespace-folded name match,
+                # and then it must be the only one.
+                candidates = by_exact.get(name) or by_name.get(_key(name), [])
+                if len(candidates) > 1:
+                    listed = ", ".join(f"{c.name!r} ({c.id})" for c in candidates)
+                    problems.append(
+                        item.document.problem(
+                            ("name",),
+                            f"{item.name}: the name {name!r} matches several live "
+                            f"integrations: {listed}",
+                            "pin the one this document manages with 'id'",
+                        )
+                    )
+                    break
                 if candidates:
                     ref = candidates[0]
                     break
@@ -91,9 +106,44 @@ def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[i
             continue
         claimed[ref.id] = index
         matches[index] = ref
+    problems += _names_taken(desired, refs, matches)
     if problems:
         raise ConfigError(problems)
     return matches
+
+
+def _names_taken(
+    desired: Sequence[DesiredResource], refs: Sequence[LiveRef], matches: dict[int, LiveRef]
+) -> list[Problem]:
+    """Desired names another live object holds: the vendor would refuse the create or rename.
+
+    A name held by an object this plan also renames is refused too: the executor does not
+    order renames among integrations, so a swap could meet the old name still in place.
+    """
+    holders = {r.name: r for r in refs}
+    managed = {ref.id: desired[i] for i, ref in matches.items()}
+    problems: list[Problem] = []
+    for index, item in enumerate(desired):
+        holder = holders.get(item.name)
+        own = matches.get(index)
+        if holder is None or (own is not None and own.id == holder.id):
+            continue
+        other = managed.get(holder.id)
+        if other is None:
+            why = "an integration no YAML manages"
+            hint = "choose another name, or import that integration and retire it first"
+        else:
+            why = f"renamed by {other.document.location()} in this same plan"
+            hint = "rename the other integration first, in a separate apply"
+        problems.append(
+            item.document.problem(
+                ("name",),
+                f"{item.name}: the name is already used by live integration {holder.id} "
+                f"({why}); the vendor refuses duplicate names",
+                hint,
+            )
+        )
+    return problems
 
 
 def _key(name: str) -> str:

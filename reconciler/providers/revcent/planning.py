@@ -7,9 +7,10 @@ name/description, then credentials, then options, then enable — each holding o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from reconciler.errors import PlanError, Problem
 from reconciler.plan import ID_PLACEHOLDER, SENSITIVE, Action, Change, FieldChange, Step
 from reconciler.providers.base import PlanOptions
 from reconciler.providers.revcent.client import USER_PATH
@@ -114,6 +115,9 @@ def plan_change(
     recheck = False
     if option_changes:
         recheck = _assets_checked_later(live, catalog, wanted, creds_body is not None)
+        problems = list(_refuse_merged(desired, live, catalog, merged, wanted, creds_body))
+        if problems:
+            raise PlanError(problems)
         if recheck:
             notes.append(
                 "asset values are checked against the assets RevCent lists once the "
@@ -189,6 +193,56 @@ def _merge(live: Mapping[str, Mapping[str, tuple[str, ...]]], wanted: OptionValu
     for option_id, fields in wanted.items():
         merged.setdefault(option_id, {}).update(fields)
     return merged
+
+
+def _refuse_merged(
+    desired: DesiredIntegration,
+    live: LiveIntegration | None,
+    catalog: Catalog,
+    merged: OptionValues,
+    wanted: OptionValues,
+    new_credentials: bool,
+) -> Iterator[Problem]:
+    """What RevCent would refuse in the complete option set about to be sent.
+
+    The set holds live values the YAML does not write (RevCent replaces the whole set), so a
+    required field left empty, or a saved asset the account no longer offers, would fail the
+    Edit half-way: refuse it now, naming the option and how to fix the YAML.
+    """
+    doc = desired.document
+    for option_id, values in merged.items():
+        option = catalog.option(option_id)
+        if option is None:
+            continue
+        for definition in option.get("fields") or []:
+            field_id = str(definition.get("id"))
+            given = values.get(field_id, ())
+            if definition.get("required") and not any(v != "" for v in given):
+                yield doc.problem(
+                    ("options", option_id) if option_id in desired.options else ("options",),
+                    f"{desired.name}: option {option_id!r} needs its required field "
+                    f"{field_id!r}, which is not set (RevCent refuses the whole option set)",
+                    f"set options.{option_id}.{field_id} in the YAML",
+                )
+    # Saved asset values sent again from live: knowable only while the saved credentials stay.
+    if live is None or new_credentials or not live.credentials_saved:
+        return
+    for option_id, values in merged.items():
+        for field_id, given in values.items():
+            if field_id in wanted.get(option_id, {}) or not catalog.is_asset(option_id, field_id):
+                continue
+            offered = catalog.assets(option_id, field_id)
+            stale = [v for v in given if v not in offered]
+            if stale:
+                now = ", ".join(offered) if offered else "none"
+                yield doc.problem(
+                    ("options",) if desired.options else (),
+                    f"{desired.name}: the saved value {', '.join(map(repr, stale))} of "
+                    f"options.{option_id}.{field_id} is no longer offered by the account "
+                    f"(assets now: {now}); any option change resends it and RevCent would "
+                    "refuse it",
+                    f"set options.{option_id}.{field_id} in the YAML to one of: {now}",
+                )
 
 
 def _assets_checked_later(
