@@ -28,7 +28,8 @@ def validate(paths: tuple[str, ...], live: bool, **kwargs: Any) -> int:
     workspace = load_workspace(paths)
     notes = []
     if live:
-        from reconciler.planner import Target, read_live
+        from reconciler.planner import Target, plan_target, read_live
+        from reconciler.providers.base import PlanOptions
 
         with connection(options) as conn:
             providers = conn.open(workspace.desired)
@@ -41,6 +42,12 @@ def validate(paths: tuple[str, ...], live: bool, **kwargs: Any) -> int:
                         desired[i].name: state.bodies[ref.id] for i, ref in state.matches.items()
                     }
                     problems += providers[name].check_live(desired, by_name)
+                    if not any(p.severity == "error" for p in problems):
+                        # What plan refuses, validate --live refuses: the same checks run.
+                        try:
+                            plan_target(target, state, PlanOptions())
+                        except ConfigError as exc:
+                            problems += exc.problems
             finally:
                 for provider in providers.values():
                     provider.close()
