@@ -26,7 +26,7 @@ from reconciler.config.loader import load_text
 from reconciler.config.schema import schema_path
 from reconciler.errors import ApiError, ConfigError, ReconcilerError
 from reconciler.planner import DEFAULT_PARALLELISM, naming
-from reconciler.providers.base import LiveRef, Provider
+from reconciler.providers.base import FIX_KEY, LiveRef, Provider
 
 SLUG_MAX = 60
 _STR = "tag:yaml.org,2002:str"
@@ -49,6 +49,7 @@ class Exported:
     id: str
     name: str
     document: dict[str, Any]
+    fixes: tuple[str, ...] = ()  # what the file leaves out, and what to do about it
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class ImportFile:
     text: str
     name: str
     id: str
+    fixes: tuple[str, ...] = ()
 
 
 def export_live(
@@ -66,11 +68,16 @@ def export_live(
     *,
     names: Sequence[str] = (),
     parallelism: int = DEFAULT_PARALLELISM,
+    skipped: list[str] | None = None,
 ) -> list[Exported]:
     """Every live object of ``providers`` (only those called ``names``, if given), exported.
 
+    Objects reconciler could not manage (an empty name) are left out, each with a line in
+    ``skipped``; what a file leaves out for plan to accept it is in ``Exported.fixes``.
+
     Raises ConfigError naming every requested name that no provider holds.
     """
+    skipped = [] if skipped is None else skipped
     wanted = {_key(n): n for n in names}
     chosen: list[tuple[Provider, LiveRef]] = []
     for provider in providers:
@@ -95,10 +102,17 @@ def export_live(
 
     bodies = _concurrently(get, chosen, parallelism)
     # Exported one by one: a provider may fetch its catalog on first use, once.
-    exported = [
-        Exported(provider.name, ref.id, ref.name, provider.export(body))
-        for (provider, ref), body in zip(chosen, bodies, strict=True)
-    ]
+    exported = []
+    for (provider, ref), body in zip(chosen, bodies, strict=True):
+        if not ref.name.strip():
+            skipped.append(
+                f"skipped {provider.name} integration {ref.id}: its name is empty, and the "
+                "name is how reconciler matches it; name it in the vendor's UI, then import"
+            )
+            continue
+        document = provider.export(body)
+        fixes = tuple(document.pop(FIX_KEY, ()))
+        exported.append(Exported(provider.name, ref.id, ref.name, document, fixes))
     return sorted(exported, key=lambda e: (e.name.casefold(), e.name, e.provider, e.id))
 
 
@@ -123,10 +137,12 @@ def build_files(
                 header=[
                     f"yaml-language-server: $schema={schema_ref or _schema_ref(item, out_dir)}",
                     f"Imported by reconciler from {_source(source, item)} (integration {item.id}).",
+                    *(f"FIX: {fix}" for fix in item.fixes),
                 ],
             ),
             item.name,
             item.id,
+            item.fixes,
         )
         for item in exported
     ]

@@ -66,8 +66,12 @@ def import_(
             )
         providers = conn.open(in_use)
         try:
+            skipped: list[str] = []
             exported = export_live(
-                list(providers.values()), names=names, parallelism=options.parallelism
+                list(providers.values()),
+                names=names,
+                parallelism=options.parallelism,
+                skipped=skipped,
             )
             source: str | dict[str, str] = "the embedded sandbox"
             if not options.sandbox:
@@ -79,6 +83,10 @@ def import_(
     written = write_files(files, out_dir, force=force)
     for path, file in zip(written, files, strict=True):
         click.echo(f"wrote {path}  ({file.name}, {file.id})")
+        for fix in file.fixes:
+            click.echo(f"  note: {path}: {fix} (written as a FIX comment in the file)", err=True)
+    for line in skipped:
+        click.echo(f"note: {line}", err=True)
     click.echo(
         f"Imported {len(files)} integration(s) into {os.path.normpath(out_dir)}. "
         f"Check them with: reconciler plan {os.path.normpath(out_dir)}"

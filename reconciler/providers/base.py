@@ -15,6 +15,10 @@ from reconciler.errors import Problem
 from reconciler.model import DesiredResource, Document
 from reconciler.plan import Change, FieldChange, Step
 
+# Key of an exported document holding lines for the file's header comment: what the file leaves
+# out for plan to accept it, and what to fix. The importer takes it out; never a YAML key.
+FIX_KEY = "#fix"
+
 
 @dataclass(frozen=True)
 class LiveRef:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reconciler.providers.base import FIX_KEY
 from reconciler.providers.revcent.planning import KIND
 from reconciler.providers.revcent.state import LiveIntegration, comparable
 
@@ -35,16 +36,32 @@ def export_document(live: Mapping[str, Any], site_ref: str | None = None) -> dic
     if site.credential_id and site.credential_id in current.credentials_saved:
         doc["credentials"] = {"id": site.credential_id, "external": True}
     options: dict[str, dict[str, Any]] = {}
+    fixes: list[str] = []
     rank = site.order()
     kept = comparable(current.options, site)
+    knowable = bool(current.credentials_saved)
     for _, option_id in sorted((rank.get((o, None), 10**9), o) for o in kept):
         fields = kept[option_id]
         for _, field_id in sorted((rank.get((option_id, f), 10**9), f) for f in fields):
             raw = current.values(option_id, field_id) or ()
+            offered = site.assets(option_id, field_id)
+            stale = [v for v in raw if v not in offered]
+            if knowable and site.is_asset(option_id, field_id) and stale:
+                # Plan would refuse the saved value; the file leaves it to live and says so.
+                now = ", ".join(offered) if offered else "none"
+                fixes.append(
+                    f"options.{option_id}.{field_id}: the saved value "
+                    f"{', '.join(map(repr, stale))} is no longer offered by the account "
+                    f"(assets now: {now}); left out of this file: set it to one of them "
+                    "before changing any option"
+                )
+                continue
             multiple = site.is_multiple(option_id, field_id)
             options.setdefault(option_id, {})[field_id] = (
                 list(raw) if multiple or len(raw) != 1 else raw[0]
             )
     if options:
         doc["options"] = options
+    if fixes:
+        doc[FIX_KEY] = fixes
     return doc
