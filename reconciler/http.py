@@ -15,7 +15,6 @@ import random
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -35,6 +34,7 @@ from reconciler.errors import (
     ServerError,
     TransportError,
 )
+from reconciler.ratelimit import RateLimiter
 from reconciler.redaction import register_secret, scrub, truncate
 
 USER_AGENT = f"reconciler/{__version__} (+https://github.com/reconciler/reconciler)"
@@ -69,96 +69,6 @@ class RetryPolicy:
         """Full-jitter backoff for the ``attempt``-th retry (1-based)."""
         ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
         return random.uniform(ceiling / 2, ceiling)
-
-
-class RateLimiter:
-    """A pacing limiter shared by all threads; it slows down when the server says 429.
-
-    ``rate`` is the user's ceiling (None: none). On a 429 every caller waits for Retry-After
-    and the pace drops to 80% of the rate of recent successful answers; each success raises
-    it by 0.3% again, never above the user's ceiling, and quickly only up to 95% of the rate
-    that was last throttled: the server's limit is remembered, so the pace settles under it
-    instead of probing past it again and again (each probe costs every request in flight).
-    """
-
-    WINDOW = 1000
-    HORIZON = 1.0  # successes of the last second measure what the server lets through
-    FALLBACK = 10.0  # pace after a 429 when nothing recent succeeded
-    FLOOR = 0.5  # never slower than this: a burst of 429s must not stall everyone for hours
-
-    def __init__(self, rate: float | None = None, *, clock: Callable[[], float] = time.monotonic):
-        self.rate = rate
-        self._pace: float | None = rate
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._next_free = 0.0  # earliest moment the next request may start
-        self._paused_until = 0.0
-        self._recent: deque[float] = deque(maxlen=self.WINDOW)
-        self._limit: float | None = None  # success rate when last throttled: the server's limit
-        self._lowered_at = float("-inf")
-        self.throttled = 0  # 429 answers seen
-
-    @property
-    def pace(self) -> float | None:
-        """Requests per second now allowed (None: unlimited)."""
-        return self._pace
-
-    def acquire(self) -> float:
-        """Block until this caller may send one request; returns when it may be sent."""
-        with self._lock:
-            now = self._clock()
-            start = max(now, self._paused_until)
-            if self._pace:
-                start = max(start, self._next_free)
-                self._next_free = start + 1.0 / self._pace
-        wait = start - now
-        if wait > 0:
-            time.sleep(wait)
-        return start
-
-    def pause(self, seconds: float, *, sent_at: float | None = None) -> None:
-        """Hold every caller back for ``seconds`` (a Retry-After) and slow the pace down.
-
-        A 429 for a request sent before the last slowdown says nothing new (it left under the
-        old pace): slow down once per round of requests in flight, not once per answer.
-        """
-        with self._lock:
-            self.throttled += 1
-            now = self._clock()
-            already_paused = now < self._paused_until
-            self._paused_until = max(self._paused_until, now + seconds)
-            stale = sent_at is not None and sent_at < self._lowered_at
-            if stale or (sent_at is None and already_paused):
-                return
-            self._lowered_at = now
-            # The rate that was too fast: what got through lately, or the pace if slower.
-            known = [r for r in (self._observed_rate(now), self._pace) if r]
-            if known:
-                too_fast = min(known)
-                self._limit = too_fast if self._limit is None else min(self._limit, too_fast)
-                self._pace = max(self.FLOOR, too_fast * 0.8)
-            else:
-                self._pace = self.FALLBACK
-
-    def succeeded(self) -> None:
-        """One answer that was not a 429: remember it, and speed back up a little."""
-        with self._lock:
-            self._recent.append(self._clock())
-            if self._pace is not None and self._pace != self.rate:
-                raised = self._pace * 1.003
-                if self._limit is not None:
-                    self._limit *= 1.0005  # the server's limit may have been raised meanwhile
-                    raised = min(raised, max(self._pace, 0.95 * self._limit))
-                self._pace = min(raised, self.rate) if self.rate else raised
-
-    def _observed_rate(self, now: float) -> float | None:
-        """Successful answers in the last second, if there were enough to judge by.
-
-        Divided by the whole second, not the span they cover: a server's initial burst
-        allowance would otherwise read as a rate it cannot sustain.
-        """
-        recent = sum(1 for t in self._recent if now - t <= self.HORIZON)
-        return recent / self.HORIZON if recent >= 2 else None
 
 
 @dataclass

@@ -1,0 +1,121 @@
+"""The rate limiter every request to one API shares: find the server's rate and stay at it.
+
+Why estimate instead of halving: a vendor's token bucket lets a burst through and then a steady
+rate; a limiter that slows to the rate it saw at the first 429 locks onto the burst size. Here
+a 429 (sent after the last slowdown) sets the pace to the rate of requests the server accepted
+over the last few seconds; requests are then spaced evenly (1/pace apart, no bursts),
+Retry-After holds everyone back as a floor, and after a quiet while the pace creeps up
+additively so a raised limit is found again.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class RateLimiter:
+    """A pacing limiter shared by all threads; it converges on the server's rate after 429s.
+
+    ``rate`` is the user's ceiling (``--max-rps``; None: none). Until the first 429 requests
+    go out at that ceiling (or unpaced).
+    """
+
+    WINDOW = 2.0  # seconds of accepted requests that measure what the server lets through
+    MIN_SPAN = 0.25  # never divide by less: a tiny span would read a burst as a huge rate
+    MARGIN = 0.9  # pace at this share of the measured server rate
+    FALLBACK = 10.0  # pace after a 429 when nothing recent succeeded and no pace was set
+    DECREASE = 0.8  # slowdown when a 429 comes with nothing measured
+    FLOOR = 0.5  # never slower than this: a burst of 429s must not stall everyone for hours
+    MAX_DROP = 0.5  # one fresh 429 at most halves the pace
+    QUIET = 0.3  # seconds without a fresh 429 before probing upward
+    STEP = 0.3  # probing: pace grows by this share of itself per second (re-measured at a 429)
+
+    def __init__(self, rate: float | None = None, *, clock: Callable[[], float] = time.monotonic):
+        self.rate = rate
+        self._pace: float | None = rate
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._next_free = 0.0  # earliest moment the next request may start
+        self._paused_until = 0.0
+        self._accepted: deque[float] = deque(maxlen=10_000)
+        self._lowered_at = float("-inf")  # the last slowdown
+        self._grown_at = float("-inf")  # the last upward probe step
+        self.throttled = 0  # 429 answers seen
+
+    @property
+    def pace(self) -> float | None:
+        """Requests per second now allowed (None: unlimited)."""
+        return self._pace
+
+    def acquire(self) -> float:
+        """Block until this caller may send one request; returns when it may be sent."""
+        with self._lock:
+            now = self._clock()
+            self._grow(now)
+            start = max(now, self._paused_until)
+            if self._pace:
+                start = max(start, self._next_free)
+                self._next_free = start + 1.0 / self._pace
+        wait = start - now
+        if wait > 0:
+            time.sleep(wait)
+        return start
+
+    def pause(self, seconds: float, *, sent_at: float | None = None) -> None:
+        """A 429: hold every caller back for ``seconds`` (Retry-After) and re-measure the pace.
+
+        A 429 for a request sent before the last slowdown says nothing new (it left under the
+        old pace): only the Retry-After floor counts then.
+        """
+        with self._lock:
+            self.throttled += 1
+            now = self._clock()
+            already_paused = now < self._paused_until
+            self._paused_until = max(self._paused_until, now + seconds)
+            self._next_free = max(self._next_free, self._paused_until)
+            stale = sent_at is not None and sent_at < self._lowered_at
+            if stale or (sent_at is None and already_paused):
+                return
+            self._lowered_at = now
+            self._grown_at = now
+            measured = self._accepted_rate(now)
+            if measured is not None:
+                pace = max(self.FLOOR, measured * self.MARGIN)
+                if self._pace is not None:  # a slow stretch (few requests) is no measure
+                    pace = max(pace, self._pace * self.MAX_DROP)
+            elif self._pace is not None:
+                pace = max(self.FLOOR, self._pace * self.DECREASE)
+            else:
+                pace = self.FALLBACK
+            self._pace = min(pace, self.rate) if self.rate else pace
+
+    def succeeded(self) -> None:
+        """One answer that was not a 429: the server accepted it; count it for the estimate."""
+        with self._lock:
+            now = self._clock()
+            self._accepted.append(now)
+            self._grow(now)
+
+    def _grow(self, now: float) -> None:
+        """After QUIET seconds without a fresh 429, raise the pace additively (caller locks)."""
+        if self._pace is None or self._pace == self.rate or now - self._lowered_at < self.QUIET:
+            return
+        since = now - max(self._grown_at, self._lowered_at + self.QUIET)
+        if since <= 0:
+            return
+        self._grown_at = now
+        raised = self._pace + max(0.5, self.STEP * self._pace) * since
+        self._pace = min(raised, self.rate) if self.rate else raised
+
+    def _accepted_rate(self, now: float) -> float | None:
+        """Accepted requests a second over the last WINDOW, if there were enough to judge by."""
+        while self._accepted and now - self._accepted[0] > self.WINDOW:
+            self._accepted.popleft()
+        count = len(self._accepted)
+        if count < 2:
+            return None
+        span = max(self.MIN_SPAN, now - self._accepted[0])
+        return count / span
