@@ -136,6 +136,13 @@ class ApiClient:
                 f"{_safe_url(base_url)} is not a valid http(s) URL: check --api-url or the "
                 "<VENDOR>_API_URL variable"
             )
+        for name, value in headers.items():
+            if any(ord(c) < 32 or ord(c) > 126 for c in value):
+                raise ConfigError(
+                    f"the {name} header value (the API key or an extra header) holds a "
+                    "newline, control or non-ASCII character an HTTP header cannot carry: "
+                    "check the <VENDOR>_API_KEY variable (a stray newline from a file?)"
+                )
         self._http = httpx.Client(
             base_url=base_url,
             headers=headers,
