@@ -48,7 +48,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[P
                 )
             for file in files:
                 add(file)
-        elif os.path.isfile(path):
+        elif os.path.exists(path):  # a FIFO or device too: the loader refuses it by name
             add(path)
         else:
             problems.append(Problem(path, 1, 1, "no such file or directory", "check the path"))

@@ -11,11 +11,14 @@ text, exactly as written.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
@@ -52,30 +55,77 @@ _Resolver.add_implicit_resolver(
     list("-+0123456789."),
 )
 
+# Input budgets (docs/input-limits.md). Why: a config file is read by CI on every push; an
+# alias bomb, a deep nesting or a device file must be refused in a clear line, not end in a
+# MemoryError, a RecursionError, a C stack overflow or a run that never finishes.
+MAX_FILE_BYTES = 1024 * 1024  # per config file
+MAX_DEPTH = 64  # nested lists/mappings, counted as written and as aliases expand
+MAX_ALIASES = 1000  # alias uses (*name) per document
+MAX_ALIAS_NODES = 10_000  # nodes copied by expanding aliases, per document
+LIMIT_HINT = "see docs/input-limits.md"
+
+
+class _TooDeep(yaml.MarkedYAMLError):
+    """Raised while composing, before the C parser recurses deep enough to crash."""
+
+
+class _DepthComposer(Composer):
+    """PyYAML's composer with a nesting limit, fed by the (C or pure) parser's events.
+
+    Why not the C composer: it recurses in C with no limit, so ``[[[[…`` half a million deep
+    crashes the interpreter (SIGSEGV). Composing in Python costs little next to validation,
+    and stopping at ``MAX_DEPTH`` also spares libyaml's slow handling of very deep flows.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[attr-defined]
+                raise _TooDeep(problem=_depth_message(), problem_mark=event.start_mark)
+            node: Node = super().compose_node(parent, index)  # type: ignore[misc]
+            return node
+        finally:
+            self._depth -= 1
+
+
+def _depth_message() -> str:
+    return f"YAML nested deeper than {MAX_DEPTH} levels"
+
+
 try:  # the C parser is several times faster; the pure one is the same grammar
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 
-    class _ComposeLoader(_Parser, _Resolver):
+    class _ComposeLoader(_DepthComposer, _Parser, _Resolver):
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
+            _DepthComposer.__init__(self)
             _Resolver.__init__(self)
+
+        def dispose(self) -> None:  # the C parser has nothing to free but the Composer's map
+            self.anchors = {}
 
     FAST = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.composer import Composer
     from yaml.parser import Parser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _ComposeLoader(Reader, Scanner, Parser, Composer, _Resolver):  # type: ignore[no-redef]
+    class _ComposeLoader(Reader, Scanner, Parser, _DepthComposer, _Resolver):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)
             Parser.__init__(self)
-            Composer.__init__(self)
+            _DepthComposer.__init__(self)
             _Resolver.__init__(self)
 
     FAST = False
+
+
+class _Budget(Exception):
+    """A document went over an input budget; the builder reports it once and stops."""
 
 
 @dataclass
@@ -94,17 +144,46 @@ class _Builder:
         line, column = self.at(node)
         self.problems.append(Problem(self.file, line, column, message, hint))
 
-    def build(self, node: Node, path: PathKey, ancestors: frozenset[int]) -> Any:
+    # What aliases cost so far: a node built a second time is an alias use, and every node
+    # below it is a copy. Counted so an alias bomb stops after MAX_ALIAS_NODES, not at GBs.
+    built: set[int] = field(default_factory=set)
+    aliases: int = 0
+    copies: int = 0
+
+    def refuse(self, node: Node, message: str, hint: str = LIMIT_HINT) -> None:
+        self.report(node, message, hint)
+        raise _Budget
+
+    def build(
+        self, node: Node, path: PathKey, ancestors: frozenset[int], copying: bool = False
+    ) -> Any:
         self.positions.setdefault(path, self.at(node))
         if id(node) in ancestors:  # an alias pointing at its own ancestor
             self.report(node, "recursive YAML alias", "an anchor cannot contain itself")
             return None
+        if len(ancestors) >= MAX_DEPTH:
+            self.refuse(node, _depth_message() + " once aliases are expanded")
+        if id(node) in self.built and not copying:
+            copying = True
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                self.refuse(node, f"more than {MAX_ALIASES} YAML alias uses in one document")
+        if copying:
+            self.copies += 1
+            if self.copies > MAX_ALIAS_NODES:
+                self.refuse(
+                    node, f"YAML aliases expand to more than {MAX_ALIAS_NODES} values"
+                )
+        else:
+            self.built.add(id(node))
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         inner = ancestors | {id(node)}
         if isinstance(node, SequenceNode):
             self.check_tag(node, _SEQ)
-            return [self.build(item, (*path, i), inner) for i, item in enumerate(node.value)]
+            return [
+                self.build(item, (*path, i), inner, copying) for i, item in enumerate(node.value)
+            ]
         assert isinstance(node, MappingNode)
         self.check_tag(node, _MAP)
         data: dict[str, Any] = {}
@@ -122,7 +201,7 @@ class _Builder:
                 )
                 continue
             self.key_positions[(*path, key)] = self.at(key_node)
-            data[key] = self.build(value_node, (*path, key), inner)
+            data[key] = self.build(value_node, (*path, key), inner, copying)
         return data
 
     def check_tag(self, node: Node, expected: str) -> None:
@@ -194,7 +273,11 @@ def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:
                 index += 1
                 continue  # an empty document, e.g. a trailing '---'
             builder = _Builder(file, problems)
-            data = builder.build(node, (), frozenset())
+            try:
+                data = builder.build(node, (), frozenset())
+            except _Budget:
+                index += 1
+                continue  # reported; the rest of this document is not worth checking
             if isinstance(data, dict):
                 documents.append(
                     Document(data, file, index, builder.positions, builder.key_positions)
@@ -206,6 +289,10 @@ def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:
                     "start each document with 'kind: ...' and write one key per line",
                 )
             index += 1
+    except _TooDeep as exc:
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problems.append(Problem(file, line, column, _depth_message(), LIMIT_HINT))
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(exc, text, file))
     except yaml.reader.ReaderError as exc:  # a control character: raised before any mark
@@ -262,9 +349,14 @@ def load_file(path: str) -> tuple[list[Document], list[Problem]]:
     """The documents of one file named as the user gave it; unreadable files are a problem."""
     try:
         raw = _read(path)
+    except NotRegularFile as exc:
+        return [], [Problem(path, 1, 1, str(exc), "a config file must be a regular file")]
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return [], [Problem(path, 1, 1, f"cannot read the file: {reason}", "check the path")]
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"the file is larger than {MAX_FILE_BYTES // 1024} KiB"
+        return [], [Problem(path, 1, 1, message, "split it into several files; " + LIMIT_HINT)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -273,6 +365,50 @@ def load_file(path: str) -> tuple[list[Document], list[Problem]]:
     return load_text(text, path)
 
 
+class NotRegularFile(OSError):
+    """The path is a FIFO, a device, a socket or a directory: never read from it."""
+
+
+def describe_mode(mode: int) -> str:
+    """What a non-regular file is, in words a user recognises."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
+
+
+def read_bounded(path: str, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of the regular file ``path`` (symlinks followed).
+
+    Why stat first and O_NONBLOCK: opening a FIFO for reading blocks until a writer comes, and
+    /dev/zero never ends. The mode is checked before opening and again on the open handle, so
+    a file swapped in between is caught too. Raises ``NotRegularFile`` or ``OSError``.
+    """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(f"this is {describe_mode(mode)}, not a regular file")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(f"this is {describe_mode(mode)}, not a regular file")
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+    return read_bounded(path, MAX_FILE_BYTES)
