@@ -177,3 +177,30 @@ def test_two_folded_matches_without_an_exact_one_are_ambiguous(
         f"'SIGC  1' ({ids[0]}), 'SIGC   1' ({ids[1]}) (pin the one this document manages "
         "with 'id')"
     ) in plan_err
+
+
+def test_ignore_path_naming_nothing_is_refused(
+    sandbox: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    create_live(sandbox, "Tax ignore", TAXJAR, credentials={"api_token": "t"},
+                credential_id="taxjar_credentials")
+    path = write_yaml(tmp_path / "cfg", "a.yaml", f"""
+        kind: revcent/UserThirdPartyIntegration
+        name: Tax ignore
+        description: changed
+        site_integration: {TAXJAR}
+        credentials: {{id: taxjar_credentials, external: true}}
+        ignore: [options.nope, options.nexus.nope, options.nexus]
+    """)
+    plan_err, validate_err = _refused(capsys, monkeypatch, sandbox, path)
+    valid = (
+        "description, enabled, credentials, options, options.nexus, options.nexus.nexus_regions"
+    )
+    for bad in ("options.nexus.nope", "options.nope"):
+        line = (
+            f"{path}:6:9: Tax ignore: ignore path {bad!r} names nothing TaxJar has "
+            f"(paths it can manage: {valid})"
+        )
+        assert line in plan_err
+        assert line in validate_err
+    assert "'options.nexus' names" not in plan_err

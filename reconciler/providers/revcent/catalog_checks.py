@@ -83,7 +83,35 @@ def _check(item: DesiredIntegration, sites: Sequence[Body], live: Body | None) -
     problems.extend(_check_credentials(item, site, live))
     problems.extend(_check_options(item, site, live))
     problems.extend(_check_complete(item, site, live))
+    problems.extend(_check_ignore(item, site))
     return problems
+
+
+def _check_ignore(item: DesiredIntegration, site: Body) -> Iterator[Problem]:
+    """An ``ignore`` path must name an option or field the site integration has.
+
+    The schema checks the form; only the catalog knows whether ``options.nope`` names
+    anything, and a path that names nothing silently protects nothing.
+    """
+    valid = ["description", "enabled", "credentials", "options"]
+    known: dict[str, set[str]] = {}
+    for option in site.get("third_party_options") or []:
+        option_id = str(option.get("id"))
+        known[option_id] = {str(f.get("id")) for f in option.get("fields") or []}
+        valid.append(f"options.{option_id}")
+        valid += [f"options.{option_id}.{field_id}" for field_id in sorted(known[option_id])]
+    for path in sorted(item.ignore):
+        parts = path.split(".")
+        if parts[0] != "options" or len(parts) == 1:
+            continue
+        option_fields = known.get(parts[1])
+        if option_fields is not None and (len(parts) == 2 or parts[2] in option_fields):
+            continue
+        yield item.document.problem(
+            ("ignore",),
+            f"{item.name}: ignore path {path!r} names nothing {site.get('name')} has",
+            f"paths it can manage: {', '.join(valid)}",
+        )
 
 
 def _check_live_site(item: DesiredIntegration, site: Body, live: Body | None) -> Iterator[Problem]:
