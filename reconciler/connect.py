@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from reconciler.errors import ConfigError
-from reconciler.http import ApiSettings, RateLimiter, RetryPolicy
+from reconciler.http import ApiSettings, RetryPolicy
 from reconciler.providers.base import Provider
 from reconciler.providers.registry import PROVIDERS, ProviderInfo, load_class, provider_named
+from reconciler.ratelimit import RateLimiter
 
 
 @dataclass

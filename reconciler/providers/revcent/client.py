@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from reconciler.errors import MalformedResponse
-from reconciler.http import ApiClient, ApiSettings, PageGuard, RateLimiter
+from reconciler.http import ApiClient, ApiSettings, PageGuard
 from reconciler.providers.revcent.shape import integration_problem, site_problem
+from reconciler.ratelimit import RateLimiter
 
 DEFAULT_URL = "https://api.revcent.com"
 PAGE_LIMIT = 25  # the vendor's maximum page size

@@ -115,7 +115,9 @@ def plan_change(
     recheck = False
     if option_changes:
         recheck = _assets_checked_later(live, catalog, wanted, creds_body is not None)
-        problems = list(_refuse_merged(desired, live, catalog, merged, wanted, creds_body))
+        problems = list(
+            _refuse_merged(desired, live, catalog, merged, wanted, creds_body is not None)
+        )
         if problems:
             raise PlanError(problems)
         if recheck:

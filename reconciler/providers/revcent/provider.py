@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from reconciler.errors import PlanError, Problem
-from reconciler.http import ApiSettings, RateLimiter
+from reconciler.http import ApiSettings
 from reconciler.model import Document
 from reconciler.plan import Change, FieldChange, Step
 from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
@@ -28,6 +28,7 @@ from reconciler.providers.revcent.state import (
     comparable,
     options_from_body,
 )
+from reconciler.ratelimit import RateLimiter
 
 ENV_URL = "REVCENT_API_URL"
 ENV_KEY = "REVCENT_API_KEY"

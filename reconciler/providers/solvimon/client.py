@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from reconciler.errors import ApiError, MalformedResponse
-from reconciler.http import ApiClient, ApiSettings, PageGuard, RateLimiter
+from reconciler.http import ApiClient, ApiSettings, PageGuard
+from reconciler.ratelimit import RateLimiter
 
 DEFAULT_URL = "https://api.solvimon.com"
 BASE = "/v1/integrations"

@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from reconciler.errors import ApiError, Problem, RateLimited, RequestRejected, TransportError
-from reconciler.http import ApiSettings, RateLimiter
+from reconciler.http import ApiSettings
 from reconciler.model import Document, SecretRef
 from reconciler.plan import Change, FieldChange, Step
 from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
@@ -46,6 +46,7 @@ from reconciler.providers.solvimon.planning import (
     diff_fields,
     plan_change,
 )
+from reconciler.ratelimit import RateLimiter
 
 ALREADY_EXISTS = "RESOURCE_ALREADY_EXISTS"
 ENV_URL = "SOLVIMON_API_URL"
