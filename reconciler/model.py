@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
+from reconciler.boundedfile import NotRegularFile, read_bounded
 from reconciler.errors import Problem, SecretError
 
 PathKey = tuple[str | int, ...]
@@ -80,6 +80,9 @@ class Document:
         return Problem(loc.file, loc.line, loc.column, message, hint, severity)
 
 
+MAX_SECRET_FILE_BYTES = 64 * 1024  # a secret file holds one value: a key, a token, a PEM
+
+
 @dataclass(frozen=True)
 class SecretRef:
     """A secret named by where to find it (an environment variable or a file), never its value."""
@@ -108,20 +111,38 @@ class SecretRef:
                     )
                 )
             return value
-        path = Path(self.file or "")
+        return self._read_file(loc, field_name=field_name, owner=owner)
+
+    def _read_file(self, loc: Location, *, owner: str, field_name: str) -> str:
+        """The file's text, refused unless it is a small regular UTF-8 file (see input-limits)."""
+
+        def refuse(reason: str, hint: str) -> SecretError:
+            message = (
+                f"{owner}: credential field {field_name!r} refers to file {self.file}, {reason}"
+            )
+            return SecretError(Problem(loc.file, loc.line, loc.column, message, hint))
+
         try:
-            return path.read_text(encoding="utf-8").rstrip("\r\n")
+            raw = read_bounded(self.file or "", MAX_SECRET_FILE_BYTES)
+        except NotRegularFile as exc:
+            hint = "point it at a regular file"
+            raise refuse(f"which is {exc.what}, not a regular file", hint) from None
         except OSError as exc:
-            raise SecretError(
-                Problem(
-                    loc.file,
-                    loc.line,
-                    loc.column,
-                    f"{owner}: credential field {field_name!r} refers to file {self.file}, "
-                    f"which cannot be read ({exc.strerror or type(exc).__name__})",
-                    "create the file or fix the path",
-                )
-            ) from None
+            reason = exc.strerror or type(exc).__name__
+            hint = "create the file or fix the path"
+            raise refuse(f"which cannot be read ({reason})", hint) from None
+        if len(raw) > MAX_SECRET_FILE_BYTES:
+            raise refuse(
+                f"which is larger than {MAX_SECRET_FILE_BYTES // 1024} KiB",
+                "a secret file holds one value; check the path",
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise refuse("which is not UTF-8 text", "save the secret as UTF-8 text") from None
+        if "\0" in text:
+            raise refuse("which holds a NUL character", "a secret file holds one text value")
+        return text.rstrip("\r\n")
 
 
 class DesiredResource(Protocol):

@@ -46,8 +46,7 @@ from reconciler.workspace import Workspace, load_workspace
 @click.option(
     "--require-secrets",
     is_flag=True,
-    help="Fail (exit 1) when a secret the plan would send cannot be read now, instead of "
-    "warning.",
+    help="Fail (exit 1) when a secret the plan would send cannot be read now, instead of warning.",
 )
 @rotate_option
 @api_options

@@ -11,9 +11,7 @@ text, exactly as written.
 from __future__ import annotations
 
 import math
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +20,7 @@ from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from reconciler.boundedfile import NotRegularFile, read_bounded
 from reconciler.errors import Problem
 from reconciler.model import Document, PathKey
 
@@ -171,9 +170,7 @@ class _Builder:
         if copying:
             self.copies += 1
             if self.copies > MAX_ALIAS_NODES:
-                self.refuse(
-                    node, f"YAML aliases expand to more than {MAX_ALIAS_NODES} values"
-                )
+                self.refuse(node, f"YAML aliases expand to more than {MAX_ALIAS_NODES} values")
         else:
             self.built.add(id(node))
         if isinstance(node, ScalarNode):
@@ -363,51 +360,6 @@ def load_file(path: str) -> tuple[list[Document], list[Problem]]:
         line = raw[: exc.start].count(b"\n") + 1
         return [], [Problem(path, line, 1, "the file is not UTF-8 text", "save it as UTF-8")]
     return load_text(text, path)
-
-
-class NotRegularFile(OSError):
-    """The path is a FIFO, a device, a socket or a directory: never read from it."""
-
-
-def describe_mode(mode: int) -> str:
-    """What a non-regular file is, in words a user recognises."""
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    return "not a regular file"
-
-
-def read_bounded(path: str, limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of the regular file ``path`` (symlinks followed).
-
-    Why stat first and O_NONBLOCK: opening a FIFO for reading blocks until a writer comes, and
-    /dev/zero never ends. The mode is checked before opening and again on the open handle, so
-    a file swapped in between is caught too. Raises ``NotRegularFile`` or ``OSError``.
-    """
-    mode = os.stat(path).st_mode
-    if not stat.S_ISREG(mode):
-        raise NotRegularFile(f"this is {describe_mode(mode)}, not a regular file")
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegularFile(f"this is {describe_mode(mode)}, not a regular file")
-        chunks: list[bytes] = []
-        left = limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 16))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def _read(path: str) -> bytes:

@@ -26,8 +26,9 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(level: str, message: str, *, file: str = "", line: int = 0, col: int = 0,
-            title: str = TITLE) -> str:
+def command(
+    level: str, message: str, *, file: str = "", line: int = 0, col: int = 0, title: str = TITLE
+) -> str:
     """One workflow command line: ``::error file=F,line=L,col=C,title=T::message``."""
     props = []
     if file:
@@ -53,8 +54,9 @@ def render_problems_github(problems: Iterable[Problem]) -> str:
     for problem in sorted(problems):
         level = "error" if problem.severity == "error" else "notice"
         message = f"{problem.message} ({problem.hint})" if problem.hint else problem.message
-        lines.append(command(level, message, file=problem.file, line=problem.line,
-                             col=problem.column))
+        lines.append(
+            command(level, message, file=problem.file, line=problem.line, col=problem.column)
+        )
     return "".join(f"{line}\n" for line in lines)
 
 
@@ -66,10 +68,15 @@ def render_plan_github(plan: Plan) -> str:
         paths = ", ".join(f.path for f in change.fields) or "new integration"
         level = "warning" if change.risk == "high" else "notice"
         notes = "".join(f"\n{note}" for note in change.notes)
-        lines.append(command(
-            level, f"{change.action} {change.name}: {paths}{notes}", file=file, line=line,
-            title=f"{TITLE} plan: {change.action}",
-        ))
+        lines.append(
+            command(
+                level,
+                f"{change.action} {change.name}: {paths}{notes}",
+                file=file,
+                line=line,
+                title=f"{TITLE} plan: {change.action}",
+            )
+        )
     lines.append(command("notice", plan.summary_line(), title=f"{TITLE} plan"))
     return "".join(f"{line}\n" for line in lines)
 
@@ -83,8 +90,16 @@ def render_drift_github(report: DriftReport, *, count_unmanaged: bool = False) -
         file, line = split_source(item.source)
         paths = ", ".join(f.path for f in item.fields)
         detail = f": {paths}" if paths else ""
-        lines.append(command("warning", f"{item.name} is {item.status}{detail}", file=file,
-                             line=line, title=f"{TITLE} drift"))
-    lines.append(command("notice", verdict(report, count_unmanaged=count_unmanaged),
-                         title=f"{TITLE} drift"))
+        lines.append(
+            command(
+                "warning",
+                f"{item.name} is {item.status}{detail}",
+                file=file,
+                line=line,
+                title=f"{TITLE} drift",
+            )
+        )
+    lines.append(
+        command("notice", verdict(report, count_unmanaged=count_unmanaged), title=f"{TITLE} drift")
+    )
     return "".join(f"{line}\n" for line in lines)
