@@ -78,15 +78,7 @@ def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[i
                 # and then it must be the only one.
                 candidates = by_exact.get(name) or by_name.get(_key(name), [])
                 if len(candidates) > 1:
-                    listed = ", ".join(f"{c.name!r} ({c.id})" for c in candidates)
-                    problems.append(
-                        item.document.problem(
-                            ("name",),
-                            f"{item.name}: the name {name!r} matches several live "
-                            f"integrations: {listed}",
-                            "pin the one this document manages with 'id'",
-                        )
-                    )
+                    problems.append(_ambiguous(item, name, candidates))
                     break
                 if candidates:
                     ref = candidates[0]
@@ -110,6 +102,41 @@ def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[i
     if problems:
         raise ConfigError(problems)
     return matches
+
+
+def _ambiguous(item: DesiredResource, name: str, candidates: Sequence[LiveRef]) -> Problem:
+    """Several live objects answer to one desired name: never pick one of them."""
+    listed = ", ".join(f"{c.name!r} ({c.id})" for c in candidates)
+    if all(c.name == candidates[0].name for c in candidates):
+        # The vendor let two objects take one name: another run's create, or a person's.
+        message = f"{item.name}: {len(candidates)} live integrations are called {name!r}: {listed}"
+        hint = (
+            "another run or a person created a duplicate: retire the extra one in the "
+            "vendor's console, or pin the one this document manages with 'id'"
+        )
+    else:
+        message = f"{item.name}: the name {name!r} matches several live integrations: {listed}"
+        hint = "pin the one this document manages with 'id'"
+    return item.document.problem(("name",), message, hint)
+
+
+def shared_names(unmanaged: Sequence[Unmanaged]) -> list[str]:
+    """Warnings for unmanaged live objects that share one exact name (no YAML names them).
+
+    Why only a warning: nothing in the plan touches them, but a document naming that name
+    later would be refused as ambiguous, and a vendor that allows duplicates may have had a
+    create run twice.
+    """
+    groups: dict[tuple[str, str], list[Unmanaged]] = {}
+    for item in unmanaged:
+        groups.setdefault((item.provider, item.name), []).append(item)
+    return [
+        f"{provider}: {len(items)} unmanaged live integrations are called {name!r} "
+        f"({', '.join(i.id for i in items)}); a document with that name would be refused "
+        "until one is retired or the document pins an 'id'"
+        for (provider, name), items in sorted(groups.items())
+        if len(items) > 1
+    ]
 
 
 def _names_taken(

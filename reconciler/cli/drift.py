@@ -9,7 +9,7 @@ import click
 from reconciler import exitcodes
 from reconciler.cli.options import api_options, collect, connection, format_option
 from reconciler.drift import DriftReport, detect_drift
-from reconciler.planner import Target
+from reconciler.planner import Target, shared_names
 from reconciler.render.drift import render_drift_json, render_drift_markdown, render_drift_text
 from reconciler.workspace import load_workspace
 
@@ -48,6 +48,8 @@ def drift(
         finally:
             for provider in providers.values():
                 provider.close()
+    for warning in shared_names(report.unmanaged):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(render(report, output_format, fail_on_unmanaged), nl=False)
     if report.has_drift(count_unmanaged=fail_on_unmanaged):
         return exitcodes.CHANGES

@@ -21,7 +21,7 @@ from reconciler.cli.options import (
 from reconciler.errors import ConfigError
 from reconciler.executor import unresolvable_secrets
 from reconciler.plan import Plan
-from reconciler.planner import Target, build_plan
+from reconciler.planner import Target, build_plan, shared_names
 from reconciler.providers.base import PlanOptions, Provider
 from reconciler.render.markdown import render_markdown
 from reconciler.render.plan_json import plan_to_data, render_json
@@ -79,6 +79,8 @@ def plan(
         # a warning only: the secrets may be given to the apply job alone (CI)
         where = f"{problem.file}:{problem.line}:{problem.column}"
         click.echo(f"{where}: warning: {problem.message} ({problem.hint})", err=True)
+    for warning in shared_names(result.unmanaged):
+        click.echo(f"warning: {warning}", err=True)
     if out_file:
         with open(out_file, "w", encoding="utf-8") as handle:
             json.dump(plan_to_data(result), handle, indent=2, ensure_ascii=False)

@@ -82,9 +82,7 @@ def test_a_file_that_is_not_utf8_is_refused_without_its_bytes(
     assert "canary" not in line
 
 
-def test_a_directory_is_refused(
-    sandbox: Any, work: Path, capsys: Any, monkeypatch: Any
-) -> None:
+def test_a_directory_is_refused(sandbox: Any, work: Path, capsys: Any, monkeypatch: Any) -> None:
     line = _apply(sandbox, work, capsys, monkeypatch, str(work))
     assert f"{PREFIX} {work}, which is a directory, not a regular file" in line
 

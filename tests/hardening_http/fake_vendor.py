@@ -76,6 +76,9 @@ class Handler(BaseHTTPRequestHandler):
         elif mode == "deep":
             depth = 200_000
             self._send(200, b'{"code": 1, "results": ' + b"[" * depth + b"]" * depth + b"}")
+        elif mode == "twins":  # a vendor that let two runs create one name each
+            results = [{"id": f"{i:020d}", "name": name} for i, name in enumerate(arg.split(","))]
+            self._send(200, json.dumps({"code": 1, "results": results}).encode())
         elif mode == "retry-after":
             self._send(429, b'{"code": 0, "message": "slow down"}', {"Retry-After": arg})
         else:

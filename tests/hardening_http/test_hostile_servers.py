@@ -205,3 +205,50 @@ def test_truncation_never_leaves_a_prefix(cut):
         short = truncate(text, 40)
         assert len(short) <= 40 + len(SENSITIVE)
         assert form[:4] not in short.replace("y", "")
+
+
+def _drift(tmp_path: Path, url: str) -> tuple[int, str, str]:
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), "REVCENT_API_KEY": API_KEY, "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler", "drift", str(tmp_path / "config"), "--api-url", url],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_two_live_integrations_with_the_yaml_name_are_an_error(vendor, tmp_path):
+    vendor.mode, vendor.arg = "twins", "Tracking,Tracking"
+    code, out, err = plan(tmp_path, vendor.url)
+    expected = (
+        f"{Path('config') / 't.yaml'}:2:7: Tracking: 2 live integrations are called 'Tracking': "
+        f"'Tracking' ({0:020d}), 'Tracking' ({1:020d}) (another run or a person created a "
+        "duplicate: retire the extra one in the vendor's console, or pin the one this document "
+        "manages with 'id')"
+    )
+    assert code == 1 and out == ""
+    assert expected.split(": ", 1)[1] in err, err
+    assert "Traceback" not in err
+    code, out, err = _drift(tmp_path, vendor.url)
+    assert code == 1 and out == ""
+    assert expected.split(": ", 1)[1] in err, err
+
+
+def test_unmanaged_twins_are_a_warning():
+    from reconciler.plan import Unmanaged
+    from reconciler.planner import shared_names
+
+    kind = "revcent/UserThirdPartyIntegration"
+    unmanaged = [
+        Unmanaged("revcent", kind, "Old", "b"),
+        Unmanaged("revcent", kind, "Old", "a"),
+        Unmanaged("revcent", kind, "old", "c"),  # another name: names are exact here
+        Unmanaged("solvimon", "solvimon/Integration", "Old", "d"),
+    ]
+    assert shared_names(unmanaged) == [
+        "revcent: 2 unmanaged live integrations are called 'Old' (b, a); a document with that "
+        "name would be refused until one is retired or the document pins an 'id'"
+    ]
