@@ -75,8 +75,8 @@ def forms_of(secret: str) -> list[str]:
     forms.update((html.escape(secret), html.escape(secret, quote=False)))
     forms.add(html.escape(secret).replace("&#x27;", "&#39;"))
     raw = secret.encode("utf-8")
-    for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
-        text = encoded.decode("ascii")
+    for encoded_bytes in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
+        text = encoded_bytes.decode("ascii")
         forms.update((text, text.rstrip("=")))
     return sorted((f for f in forms if len(f.strip()) >= _MIN_LENGTH), key=len, reverse=True)
 

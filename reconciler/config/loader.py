@@ -78,14 +78,13 @@ class _DepthComposer(Composer):
 
     _depth = 0
 
-    def compose_node(self, parent: Node | None, index: object) -> Node:
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 event = self.peek_event()  # type: ignore[attr-defined]
                 raise _TooDeep(problem=_depth_message(), problem_mark=event.start_mark)
-            node: Node = super().compose_node(parent, index)  # type: ignore[misc]
-            return node
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 

@@ -69,7 +69,7 @@ def load_schema(name: str) -> dict[str, Any]:
 
 # JSON Schema counts 2.0 as an integer; YAML's 2.0 (or +15550101) is a float the user should
 # quote, or "2.0" would silently become "2" or "15550101.0". So only real ints are integers.
-_Validator = validators.extend(
+_Validator = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
@@ -122,7 +122,8 @@ def _problems(document: Document, error: ValidationError) -> Iterator[Problem]:
         yield from _unknown_keys(document, path, schema, instance)
         return
     if keyword == "required" and isinstance(instance, dict):
-        for key in error.validator_value:
+        required: list[str] = error.validator_value  # type: ignore[assignment]
+        for key in required:
             if key not in instance:
                 hint = _hint(schema, "required") or _describe_property(schema, key)
                 # At the mapping's own key ("credentials:"), the line a reader looks at.
@@ -246,7 +247,8 @@ def _generic(keyword: str, error: ValidationError, path: PathKey) -> str:
     if keyword == "const":
         return f"{label} must be {error.validator_value!r}, not {_show(instance, path)}"
     if keyword == "enum":
-        choices = ", ".join(repr(c) for c in error.validator_value)
+        allowed_values: list[Any] = error.validator_value  # type: ignore[assignment]
+        choices = ", ".join(repr(c) for c in allowed_values)
         return f"{label} must be one of {choices}, not {_show(instance, path)}"
     if keyword == "pattern":
         return f"{label} has an invalid form: {_show(instance, path)}"

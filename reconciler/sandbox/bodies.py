@@ -67,7 +67,9 @@ def describe(error: ValidationError) -> str:
         extra = sorted(k for k in error.instance if k not in allowed)
         return f"{where}: unknown property {', '.join(repr(k) for k in extra)}"
     if error.validator == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
+        required: list[str] = error.validator_value  # type: ignore[assignment]
+        instance: dict[str, Any] = error.instance  # type: ignore[assignment]
+        missing = [k for k in required if k not in instance]
         return f"{where}: missing required property {', '.join(repr(k) for k in missing)}"
     if error.validator == "type":
         return f"{where}: must be of type {error.validator_value}"

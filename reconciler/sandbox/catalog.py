@@ -38,7 +38,9 @@ ANTHROPIC = _sid("SiteAnthropic")
 ELEVENLABS = _sid("SiteElevenLabsVoice")
 
 
-def _creds(cred_id: str, name: str, description: str, *fields: tuple[str, str, bool]) -> dict:
+def _creds(
+    cred_id: str, name: str, description: str, *fields: tuple[str, str, bool]
+) -> dict[str, Any]:
     return {
         "id": cred_id,
         "name": name,
@@ -55,7 +57,7 @@ def _select(
     asset: bool = False,
     multiple: bool = False,
     required: bool = True,
-) -> dict:
+) -> dict[str, Any]:
     return {
         "id": field_id,
         "name": name,
@@ -69,11 +71,13 @@ def _select(
     }
 
 
-def _input(field_id: str, name: str, *, required: bool = False) -> dict:
+def _input(field_id: str, name: str, *, required: bool = False) -> dict[str, Any]:
     return {"id": field_id, "name": name, "field_type": "input", "required": required}
 
 
-def _option(option_id: str, name: str, description: str, required: bool, *fields: dict) -> dict:
+def _option(
+    option_id: str, name: str, description: str, required: bool, *fields: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "id": option_id,
         "name": name,

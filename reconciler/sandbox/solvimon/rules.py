@@ -150,7 +150,9 @@ def _schema_failure(error: ValidationError) -> SolvimonFailure:
     """A message naming the property, never echoing a sent value (it may be a secret)."""
     where = _dotted(error.absolute_path)
     if error.validator == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
+        required: list[str] = error.validator_value  # type: ignore[assignment]
+        instance: dict[str, Any] = error.instance  # type: ignore[assignment]
+        missing = [k for k in required if k not in instance]
         field = ".".join([where, missing[0]]).strip(".")
         return SolvimonFailure(400, "MISSING_FIELD", f"{field}: required", field=field)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -161,7 +163,8 @@ def _schema_failure(error: ValidationError) -> SolvimonFailure:
     if error.validator == "type":
         return invalid(where, f"{where}: must be of type {error.validator_value}")
     if error.validator == "enum":
-        return invalid(where, f"{where}: must be one of {', '.join(error.validator_value)}")
+        choices: list[str] = error.validator_value  # type: ignore[assignment]
+        return invalid(where, f"{where}: must be one of {', '.join(choices)}")
     return invalid(where or None, f"{where or 'body'}: is not valid ({error.validator})")
 
 
