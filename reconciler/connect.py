@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from reconciler.errors import ConfigError
 from reconciler.http import ApiSettings, RetryPolicy
 from reconciler.providers.base import Provider
-from reconciler.providers.registry import PROVIDERS, ProviderInfo, load_class, provider_named
+from reconciler.providers.registry import ProviderInfo, all_providers, load_class, provider_named
 from reconciler.ratelimit import RateLimiter
 
 
@@ -55,7 +55,9 @@ class Connection:
 
     def configured(self) -> list[str]:
         """The registered providers whose API key is set (given, or in the environment)."""
-        return [i.name for i in PROVIDERS if self.keys.get(i.name) or os.environ.get(i.env_key)]
+        return [
+            i.name for i in all_providers() if self.keys.get(i.name) or os.environ.get(i.env_key)
+        ]
 
     def open(self, names: Iterable[str]) -> dict[str, Provider]:
         """One provider instance per name, all sharing this connection's rate limiter."""

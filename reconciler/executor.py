@@ -94,14 +94,11 @@ class ApplyReport:
 def resolve_secrets(body: Any, owner: str, path: str = "") -> Any:
     """A copy of ``body`` with each SecretRef read now and registered for scrubbing."""
     if isinstance(body, SecretRef):
-        value = body.resolve(owner=owner, field_name=path or "credentials")
+        value = body.resolve(owner=owner, field_name=body.label or path or "credentials")
         register_secret(value)
         return value
     if isinstance(body, Mapping):
-        # a credentials field is {"id": field id, "value": SecretRef}: name it by its id;
-        # elsewhere a secret is named by its dotted path (authentication.api_key.value)
-        if isinstance(body.get("id"), str):
-            return {k: resolve_secrets(v, owner, str(body["id"])) for k, v in body.items()}
+        # the provider labels its references; a dotted path in the body is the fallback
         return {
             k: resolve_secrets(v, owner, f"{path}.{k}" if path else str(k)) for k, v in body.items()
         }
@@ -147,16 +144,14 @@ def _field(step: Step, ref: SecretRef) -> str:
         if body is ref:
             found.append(path or "credentials")
         elif isinstance(body, Mapping):
-            if isinstance(body.get("id"), str):
-                for value in body.values():
-                    walk(value, str(body["id"]))
-            else:
-                for key, value in body.items():
-                    walk(value, f"{path}.{key}" if path else str(key))
+            for key, value in body.items():
+                walk(value, f"{path}.{key}" if path else str(key))
         elif isinstance(body, list | tuple):
             for value in body:
                 walk(value, path)
 
+    if ref.label:
+        return ref.label
     walk(step.body, "")
     return found[0] if found else "credentials"
 

@@ -90,6 +90,8 @@ class SecretRef:
     env: str | None = None
     file: str | None = None
     location: Location | None = field(default=None, compare=False)
+    # How messages name the field (the provider knows: a credential field id, a dotted path)
+    label: str | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         return f"env {self.env}" if self.env is not None else f"file {self.file}"

@@ -11,7 +11,7 @@ from reconciler import exitcodes
 from reconciler.cli.options import api_options, collect, connection
 from reconciler.errors import ConfigError
 from reconciler.importer import build_files, export_live, write_files
-from reconciler.providers.registry import PROVIDERS, provider_named
+from reconciler.providers.registry import all_providers, provider_named
 
 
 @click.command(name="import")
@@ -59,7 +59,7 @@ def import_(
     with connection(options) as conn:
         in_use = conn.configured()
         if not in_use:
-            keys = " or ".join(info.env_key for info in PROVIDERS)
+            keys = " or ".join(info.env_key for info in all_providers())
             raise ConfigError(
                 f"no API key is set: export {keys} in the environment (never on the command "
                 "line), or add --sandbox to run against the local sandbox"

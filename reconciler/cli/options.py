@@ -19,7 +19,7 @@ from reconciler.cli.color import use_color as use_color
 from reconciler.connect import Connection
 from reconciler.planner import DEFAULT_PARALLELISM
 from reconciler.providers.base import Provider
-from reconciler.providers.registry import PROVIDERS
+from reconciler.providers.registry import all_providers
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_SANDBOX_DB = os.path.join(".reconciler", "sandbox.db")
@@ -105,8 +105,8 @@ def connection(options: ApiOptions) -> Iterator[Connection]:
         echo_err(f"sandbox: serving {running.url} (state in {options.sandbox_db})")
         # One sandbox serves every vendor (each under its own paths), with one key.
         yield Connection(
-            urls={info.name: running.url for info in PROVIDERS},
-            keys={info.name: running.api_key for info in PROVIDERS},
+            urls={info.name: running.url for info in all_providers()},
+            keys={info.name: running.api_key for info in all_providers()},
             timeout=options.timeout,
             max_rps=options.max_rps,
         )

@@ -1,55 +1,42 @@
 """The registry of document kinds: which schema checks each one, which parser reads it.
 
-Why one small table: adding a provider's kind (say ``solvimon/Integration``) means one entry
-here and a schema file, never a change to the loader. Parsers are named ``module:function`` and
-imported on first use, as the provider registry does, so the config layer never imports a
-provider at start-up.
+Why a view of the provider registry: a provider's descriptor declares its kinds (schema,
+parser, key, secret roots), so adding a kind never changes the loader or this module. Parsers
+are named ``module:function`` and imported on first use, so the config layer never imports a
+provider's code at start-up.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 
 from reconciler.model import DesiredResource, Document
+from reconciler.providers.descriptor import KindDescriptor
+from reconciler.providers.registry import all_kinds
 
 Parser = Callable[[Document], DesiredResource]
 
-
-@dataclass(frozen=True)
-class KindInfo:
-    """One kind of document: its schema file (under ``schemas/``) and its parser."""
-
-    kind: str
-    schema: str
-    parser: str  # "module:function" taking a schema-valid Document
-    key: str = "name"  # the document key naming the object: unique across files, matched live
+KindInfo = KindDescriptor  # one kind: its schema file, parser, key and secret roots
 
 
-KINDS: tuple[KindInfo, ...] = (
-    KindInfo(
-        kind="revcent/UserThirdPartyIntegration",
-        schema="revcent-integration.schema.json",
-        parser="reconciler.providers.revcent.desired:from_document",
-    ),
-    KindInfo(
-        kind="solvimon/Integration",
-        schema="solvimon-integration.schema.json",
-        parser="reconciler.providers.solvimon.desired:from_document",
-        key="reference",
-    ),
-)
+def _kinds() -> tuple[KindInfo, ...]:
+    return all_kinds()
+
+
+def all_kind_infos() -> tuple[KindInfo, ...]:
+    """Every registered kind, built-in and plugged in."""
+    return _kinds()
 
 
 def kind_info(kind: object) -> KindInfo | None:
     """The registered kind called ``kind``, or None."""
-    return next((k for k in KINDS if k.kind == kind), None)
+    return next((k for k in _kinds() if k.kind == kind), None)
 
 
 def known_kinds() -> list[str]:
-    return [k.kind for k in KINDS]
+    return [k.kind for k in _kinds()]
 
 
 @cache

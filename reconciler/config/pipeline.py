@@ -70,7 +70,7 @@ def check_document(document: Document) -> list[Problem]:
             return [document.problem((), "missing required key 'kind'", f"add kind: {known}")]
         shown = repr(kind) if isinstance(kind, str) else str(kind)
         return [document.problem(("kind",), f"unknown kind {shown}", f"known kinds: {known}")]
-    return schema.validate(document, info.schema)
+    return schema.validate(document, info.schema, info.secret_roots)
 
 
 def _parse(document: Document, problems: list[Problem]) -> list[DesiredResource]:

@@ -11,8 +11,9 @@ that only shape our messages (editors ignore unknown keywords):
 - ``x-at``: a child key to point at instead of the mapping
 
 Templates may use ``{label}``, ``{value}``, ``{key}``, ``{parent}``, ``{grandparent}``,
-``{index}`` (1-based) and ``{length}``. Values under ``credentials`` are never shown: a literal
-secret written there must not be printed back.
+``{index}`` (1-based) and ``{length}``. Values under a kind's secret roots (its descriptor's
+``secret_roots``, e.g. RevCent's ``credentials``) are never shown: a literal secret written
+there must not be printed back.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,9 @@ import reconciler
 from reconciler.errors import ConfigError, Problem
 from reconciler.model import Document, PathKey
 
-SECRET_ROOTS = frozenset({"credentials"})
+# The top-level keys of the document being checked whose values are secrets (the kind's
+# descriptor says which); set per validate() call, read where a value would be shown.
+_secret_roots: ContextVar[frozenset[str]] = ContextVar("secret_roots", default=frozenset())
 _FIELD = re.compile(r"\{(\w+)\}")
 _TYPES = {
     "boolean": "true or false",
@@ -51,7 +55,14 @@ def schema_dirs() -> list[Path]:
 
 
 def schema_path(name: str) -> Path:
-    """The schema file ``name``; a missing one means a broken install, said plainly."""
+    """The schema file ``name``; a missing one means a broken install, said plainly.
+
+    An absolute path (a plugin provider's own schema) is taken as it is.
+    """
+    if Path(name).is_absolute():
+        if Path(name).is_file():
+            return Path(name)
+        raise ConfigError(f"schema {name} not found; reinstall the provider that declares it")
     for directory in schema_dirs():
         candidate = directory / name
         if candidate.is_file():
@@ -104,13 +115,26 @@ def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
     return out
 
 
-def validate(document: Document, schema_name: str) -> list[Problem]:
-    """Every schema problem of ``document``, each at its node; duplicates dropped."""
+def validate(
+    document: Document, schema_name: str, secret_roots: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Every schema problem of ``document``, each at its node; duplicates dropped.
+
+    Values under ``secret_roots`` (top-level keys) are never shown in a message.
+    """
     problems: dict[tuple[int, int, str], Problem] = {}
-    for error in validator(schema_name).iter_errors(document.data):
-        for problem in _problems(document, error):
-            problems.setdefault((problem.line, problem.column, problem.message), problem)
+    token = _secret_roots.set(secret_roots)
+    try:
+        for error in validator(schema_name).iter_errors(document.data):
+            for problem in _problems(document, error):
+                problems.setdefault((problem.line, problem.column, problem.message), problem)
+    finally:
+        _secret_roots.reset(token)
     return sorted(problems.values())
+
+
+def _is_secret(path: PathKey) -> bool:
+    return bool(path) and path[0] in _secret_roots.get()
 
 
 def _problems(document: Document, error: ValidationError) -> Iterator[Problem]:
@@ -217,7 +241,7 @@ def _show(value: Any, path: PathKey) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    if path and path[0] in SECRET_ROOTS:
+    if _is_secret(path):
         return "text" if isinstance(value, str) else "a number"
     if isinstance(value, str):
         return repr(value)
@@ -252,7 +276,7 @@ def _generic(keyword: str, error: ValidationError, path: PathKey) -> str:
         return f"{label} must be one of {choices}, not {_show(instance, path)}"
     if keyword == "pattern":
         return f"{label} has an invalid form: {_show(instance, path)}"
-    if path and path[0] in SECRET_ROOTS:
+    if _is_secret(path):
         return f"{label} is invalid"
     return f"{label}: {error.message}"
 
@@ -270,7 +294,7 @@ def _generic_hint(keyword: str, error: ValidationError, path: PathKey) -> str:
         return "write a value, or remove the key to leave it unmanaged"
     if "boolean" in expected and isinstance(instance, str):
         return "write true or false"
-    secret = bool(path) and path[0] in SECRET_ROOTS
+    secret = _is_secret(path)
     if "string" in expected and isinstance(instance, bool | int | float) and not secret:
         return f'quote it: "{_show(instance, path)}"'
     return ""

@@ -1,61 +1,85 @@
-"""The static registry of providers: which YAML kinds each one owns and where its code lives.
+"""The registry of providers: built-in descriptor modules plus any installed plugins.
 
-Why lazy import strings: the CLI must start fast, and ``validate`` offline never needs a
-provider's HTTP code. The core asks this registry; it never imports a provider directly.
+Why descriptors and lazy targets: the CLI must start fast, and ``validate`` offline never
+needs a provider's HTTP code, so the registry reads only each provider's light
+``descriptor`` module; the Provider class is imported when an API is used. A third-party
+provider package plugs in by declaring an entry point in the ``reconciler.providers`` group
+whose object is a ``ProviderDescriptor``; nothing in the core changes.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
 
+from reconciler.errors import ReconcilerError
+from reconciler.providers.descriptor import KindDescriptor, ProviderDescriptor
 
-@dataclass(frozen=True)
-class ProviderInfo:
-    """How to find and reach one provider."""
-
-    name: str
-    kinds: tuple[str, ...]
-    target: str  # "module:Class"
-    env_url: str
-    env_key: str
-    default_url: str
-    auth_header: str
-    # (environment variable, header): extra headers sent when the variable is set
-    env_headers: tuple[tuple[str, str], ...] = ()
-
-
-PROVIDERS: tuple[ProviderInfo, ...] = (
-    ProviderInfo(
-        name="revcent",
-        kinds=("revcent/UserThirdPartyIntegration",),
-        target="reconciler.providers.revcent.provider:RevCentProvider",
-        env_url="REVCENT_API_URL",
-        env_key="REVCENT_API_KEY",
-        default_url="https://api.revcent.com",
-        auth_header="x-api-key",
-    ),
-    ProviderInfo(
-        name="solvimon",
-        kinds=("solvimon/Integration",),
-        target="reconciler.providers.solvimon.provider:SolvimonProvider",
-        env_url="SOLVIMON_API_URL",
-        env_key="SOLVIMON_API_KEY",
-        default_url="https://api.solvimon.com",
-        auth_header="X-API-KEY",
-        env_headers=(("SOLVIMON_PLATFORM_ID", "x-platform-id"),),
-    ),
+# The built-in providers, by module; each module defines DESCRIPTOR.
+BUILTIN_MODULES = (
+    "reconciler.providers.revcent.descriptor",
+    "reconciler.providers.solvimon.descriptor",
 )
+ENTRY_POINT_GROUP = "reconciler.providers"
+
+ProviderInfo = ProviderDescriptor  # the name the rest of the code has used
 
 
-def provider_for_kind(kind: str) -> ProviderInfo | None:
-    return next((p for p in PROVIDERS if kind in p.kinds), None)
+class RegistryError(ReconcilerError):
+    """Two providers claim one name or kind, or a plugin's entry point is not a descriptor."""
 
 
-def provider_named(name: str) -> ProviderInfo:
-    return next(p for p in PROVIDERS if p.name == name)
+@cache
+def all_providers() -> tuple[ProviderDescriptor, ...]:
+    """Every provider, built-ins first, then plugins by entry-point name; checked once."""
+    found: list[ProviderDescriptor] = [
+        importlib.import_module(module).DESCRIPTOR for module in BUILTIN_MODULES
+    ]
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
+        try:
+            loaded = point.load()
+        except Exception as exc:  # a broken plugin must say so, not crash the CLI
+            raise RegistryError(
+                f"provider plugin {point.name!r} ({point.value}) cannot be loaded: "
+                f"{type(exc).__name__}: {exc}; reinstall or remove that package"
+            ) from None
+        if not isinstance(loaded, ProviderDescriptor):
+            raise RegistryError(
+                f"provider plugin {point.name!r} ({point.value}) is not a ProviderDescriptor"
+            )
+        found.append(loaded)
+    _check_unique(found)
+    return tuple(found)
 
 
-def load_class(info: ProviderInfo) -> type:
+def _check_unique(found: list[ProviderDescriptor]) -> None:
+    names: set[str] = set()
+    kinds: dict[str, str] = {}
+    for info in found:
+        if info.name in names:
+            raise RegistryError(f"two providers are called {info.name!r}; uninstall one")
+        names.add(info.name)
+        for kind in info.kind_names:
+            if kind in kinds:
+                raise RegistryError(
+                    f"kind {kind!r} is claimed by providers {kinds[kind]!r} and {info.name!r}"
+                )
+            kinds[kind] = info.name
+
+
+def all_kinds() -> tuple[KindDescriptor, ...]:
+    return tuple(kind for info in all_providers() for kind in info.kinds)
+
+
+def provider_for_kind(kind: str) -> ProviderDescriptor | None:
+    return next((p for p in all_providers() if kind in p.kind_names), None)
+
+
+def provider_named(name: str) -> ProviderDescriptor:
+    return next(p for p in all_providers() if p.name == name)
+
+
+def load_class(info: ProviderDescriptor) -> type:
     module_name, _, class_name = info.target.partition(":")
     return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]

@@ -56,7 +56,7 @@ def test_every_property_has_a_description() -> None:
 
 def test_the_run_time_schema_is_the_repository_file() -> None:
     """In a checkout the loader reads schemas/ (installed: reconciler/_schemas)."""
-    for info in kinds.KINDS:
+    for info in kinds.all_kind_infos():
         path = schema.schema_path(info.schema)
         assert path.is_file()
     assert schema.schema_path("revcent-integration.schema.json") == SCHEMA_FILE
@@ -87,20 +87,5 @@ def test_examples_point_their_modeline_at_the_schema() -> None:
 
 
 def test_the_validator_is_compiled_once() -> None:
-    name = kinds.KINDS[0].schema
+    name = kinds.all_kind_infos()[0].schema
     assert schema.validator(name) is schema.validator(name)
-
-
-def test_a_second_kind_needs_only_a_registry_entry(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from reconciler.config import read_config
-
-    info = kinds.KindInfo("test/Widget", "revcent-integration.schema.json", "builtins:dict")
-    monkeypatch.setattr(kinds, "KINDS", (*kinds.KINDS, info))
-    (tmp_path / "w.yaml").write_text("kind: test/Widget\nname: w\nsite_integration: s\n")
-    result = read_config([tmp_path])
-    assert [str(p) for p in result.problems] == [
-        f"{tmp_path}/w.yaml:1:7: 'kind' must be 'revcent/UserThirdPartyIntegration', "
-        "not 'test/Widget'"
-    ]  # it used the registered schema (here: a borrowed one)

@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import Any
 
 from reconciler.model import Document, Location, SecretRef
+from reconciler.providers.revcent.descriptor import KIND
 
-KIND = "revcent/UserThirdPartyIntegration"
 TOP_LEVEL = ("description", "enabled", "credentials", "options")
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -107,9 +107,10 @@ def _credentials(document: Document, data: Mapping[str, Any]) -> Credentials:
     for field_id, ref in (data.get("fields") or {}).items():
         location = document.location("credentials", "fields", field_id)
         if "env" in ref:
-            refs[field_id] = SecretRef(env=ref["env"], location=location)
+            refs[field_id] = SecretRef(env=ref["env"], location=location, label=field_id)
         else:
-            refs[field_id] = SecretRef(file=_secret_path(base, ref["file"]), location=location)
+            path = _secret_path(base, ref["file"])
+            refs[field_id] = SecretRef(file=path, location=location, label=field_id)
     return Credentials(
         id=data["id"], fields=MappingProxyType(refs), external=bool(data.get("external"))
     )

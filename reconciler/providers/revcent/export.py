@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.providers.base import FIX_KEY
-from reconciler.providers.revcent.planning import KIND
+from reconciler.providers.revcent.descriptor import KIND
 from reconciler.providers.revcent.state import LiveIntegration, comparable
 
 

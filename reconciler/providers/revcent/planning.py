@@ -14,6 +14,7 @@ from reconciler.errors import PlanError, Problem
 from reconciler.plan import ID_PLACEHOLDER, SENSITIVE, Action, Change, FieldChange, Step
 from reconciler.providers.base import PlanOptions
 from reconciler.providers.revcent.client import USER_PATH
+from reconciler.providers.revcent.descriptor import KIND, PROVIDER
 from reconciler.providers.revcent.state import (
     Catalog,
     LiveIntegration,
@@ -26,8 +27,6 @@ from reconciler.providers.revcent.state import (
 if TYPE_CHECKING:
     from reconciler.providers.revcent.desired import DesiredIntegration
 
-PROVIDER = "revcent"
-KIND = "revcent/UserThirdPartyIntegration"
 CREATE = "CreateUserThirdPartyIntegration"
 EDIT = "EditUserThirdPartyIntegration"
 EDIT_PATH = USER_PATH + "/{id}"

@@ -18,10 +18,11 @@ from reconciler.plan import Change, FieldChange, Step
 from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
 from reconciler.providers.revcent import catalog_checks
 from reconciler.providers.revcent import desired as desired_module
-from reconciler.providers.revcent.client import DEFAULT_URL, RevCentClient
+from reconciler.providers.revcent.client import RevCentClient
+from reconciler.providers.revcent.descriptor import DESCRIPTOR
 from reconciler.providers.revcent.desired import DesiredIntegration
 from reconciler.providers.revcent.export import export_document
-from reconciler.providers.revcent.planning import CREATE, KIND, PROVIDER, diff_fields, plan_change
+from reconciler.providers.revcent.planning import CREATE, diff_fields, plan_change
 from reconciler.providers.revcent.state import (
     Catalog,
     LiveIntegration,
@@ -30,19 +31,12 @@ from reconciler.providers.revcent.state import (
 )
 from reconciler.ratelimit import RateLimiter
 
-ENV_URL = "REVCENT_API_URL"
-ENV_KEY = "REVCENT_API_KEY"
-
 
 class RevCentProvider:
     """RevCent user third-party integrations of one account (one key: Test or Live mode)."""
 
-    name = PROVIDER
-    kinds = (KIND,)
-    default_url = DEFAULT_URL
-    env_url = ENV_URL
-    env_key = ENV_KEY
-    auth_header = "x-api-key"
+    name = DESCRIPTOR.name
+    kinds = DESCRIPTOR.kind_names
 
     def __init__(self, settings: ApiSettings, *, limiter: RateLimiter | None = None):
         self.client = RevCentClient(settings, limiter=limiter)

@@ -17,6 +17,7 @@ from typing import Any
 
 from reconciler.errors import ConfigError, Problem
 from reconciler.model import Document, PathKey, SecretRef
+from reconciler.providers.solvimon.descriptor import KIND
 from reconciler.providers.solvimon.fields import (
     ARRAY_KEYS,
     OBJECTS,
@@ -25,7 +26,6 @@ from reconciler.providers.solvimon.fields import (
     is_secret,
 )
 
-KIND = "solvimon/Integration"
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -89,11 +89,12 @@ def _with_secrets(document: Document, value: Any, path: tuple[str, ...], base: s
     """``value`` with the ``{env: …}``/``{file: …}`` at secret paths turned into SecretRefs."""
     if is_secret(path) and isinstance(value, Mapping):
         location = document.location(*path)
+        label = ".".join(path)
         if "env" in value:
-            return SecretRef(env=value["env"], location=location)
+            return SecretRef(env=value["env"], location=location, label=label)
         expanded = os.path.expanduser(value["file"])
         resolved = expanded if os.path.isabs(expanded) else os.path.join(base, expanded)
-        return SecretRef(file=resolved, location=location)
+        return SecretRef(file=resolved, location=location, label=label)
     if isinstance(value, Mapping):
         return {k: _with_secrets(document, v, (*path, k), base) for k, v in value.items()}
     if isinstance(value, list):

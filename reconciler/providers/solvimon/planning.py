@@ -23,6 +23,7 @@ from reconciler.errors import PlanError
 from reconciler.plan import ID_PLACEHOLDER, Action, Change, FieldChange, Risk, Step
 from reconciler.providers.base import PlanOptions
 from reconciler.providers.solvimon.catalog_checks import CREATED_AS, status_actions
+from reconciler.providers.solvimon.descriptor import KIND, PROVIDER
 from reconciler.providers.solvimon.desired import DesiredSolvimonIntegration
 from reconciler.providers.solvimon.fields import (
     OBJECTS,
@@ -34,8 +35,6 @@ from reconciler.providers.solvimon.fields import (
     secret_set,
 )
 
-PROVIDER = "solvimon"
-KIND = "solvimon/Integration"
 BASE = "/v1/integrations"
 ITEM = BASE + "/" + ID_PLACEHOLDER
 CREATE = "postIntegrations"

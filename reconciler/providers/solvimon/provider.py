@@ -25,7 +25,8 @@ from reconciler.plan import Change, FieldChange, Step
 from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
 from reconciler.providers.solvimon import catalog_checks
 from reconciler.providers.solvimon import desired as desired_module
-from reconciler.providers.solvimon.client import DEFAULT_URL, SolvimonClient
+from reconciler.providers.solvimon.client import SolvimonClient
+from reconciler.providers.solvimon.descriptor import DESCRIPTOR, KIND
 from reconciler.providers.solvimon.desired import DesiredSolvimonIntegration
 from reconciler.providers.solvimon.fields import (
     ARRAY_KEYS,
@@ -38,9 +39,7 @@ from reconciler.providers.solvimon.fields import (
 )
 from reconciler.providers.solvimon.planning import (
     CREATE,
-    KIND,
     LINKED,
-    PROVIDER,
     STATUS_AFTER,
     UPDATE,
     diff_fields,
@@ -49,19 +48,13 @@ from reconciler.providers.solvimon.planning import (
 from reconciler.ratelimit import RateLimiter
 
 ALREADY_EXISTS = "RESOURCE_ALREADY_EXISTS"
-ENV_URL = "SOLVIMON_API_URL"
-ENV_KEY = "SOLVIMON_API_KEY"
 
 
 class SolvimonProvider:
     """Solvimon integrations of one account (one API key; ``x-platform-id`` if configured)."""
 
-    name = PROVIDER
-    kinds = (KIND,)
-    default_url = DEFAULT_URL
-    env_url = ENV_URL
-    env_key = ENV_KEY
-    auth_header = "X-API-KEY"
+    name = DESCRIPTOR.name
+    kinds = DESCRIPTOR.kind_names
 
     def __init__(self, settings: ApiSettings, *, limiter: RateLimiter | None = None):
         self.client = SolvimonClient(settings, limiter=limiter)
