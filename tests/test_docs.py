@@ -24,7 +24,8 @@ def code_blocks(text: str) -> list[str]:
 def test_the_two_commands_come_first_and_ci_runs_the_second():
     first, second = code_blocks(README)[:2]
     assert first == (
-        "python3 -m pip install . && python3 -m reconciler plan examples/integrations --sandbox"
+        "python3 -m pip install '.[sandbox]' && "
+        "python3 -m reconciler plan examples/integrations --sandbox"
     )
     assert second == "python3 -m pip install -e '.[test]' && python3 -m pytest"
     assert second in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

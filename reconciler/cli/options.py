@@ -98,6 +98,9 @@ def connection(options: ApiOptions) -> Iterator[Connection]:
     if not options.sandbox:
         yield Connection(api_url=options.api_url, timeout=options.timeout, max_rps=options.max_rps)
         return
+    from reconciler.sandbox import require_server
+
+    require_server()
     from reconciler.sandbox.server import start_sandbox
 
     os.makedirs(os.path.dirname(options.sandbox_db) or ".", exist_ok=True)

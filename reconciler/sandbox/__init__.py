@@ -1,4 +1,24 @@
 """The sandbox: a vendor-faithful RevCent server with an SQLite store and fault injection.
 
 The core never imports this package; only the CLI starts it (``sandbox serve`` and ``--sandbox``).
+Its server needs aiohttp, an optional dependency (the ``sandbox`` extra): a user of the tool
+against a real account installs no web server.
 """
+
+from __future__ import annotations
+
+from reconciler.errors import ReconcilerError
+
+DEFAULT_API_KEY = "sandbox"
+INSTALL = "python3 -m pip install 'integration-reconciler[sandbox]'"
+
+
+def require_server() -> None:
+    """Fail with one clear line, before any import error, when aiohttp is not installed."""
+    try:
+        import aiohttp  # noqa: F401  (only whether it imports)
+    except ImportError:
+        raise ReconcilerError(
+            "the sandbox needs aiohttp, which is not installed: run "
+            f"{INSTALL} (from a checkout: python3 -m pip install '.[sandbox]')"
+        ) from None

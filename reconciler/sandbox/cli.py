@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 import click
 
+from reconciler.sandbox import DEFAULT_API_KEY, require_server
 from reconciler.sandbox.faults import ENV, FaultConfig
-from reconciler.sandbox.server import DEFAULT_API_KEY, serve_forever
 from reconciler.sandbox.store import DEFAULT_DB, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -141,6 +141,9 @@ def serve(
         active = {k: v for k, v in config.to_dict().items() if v}
         if active:
             click.echo("faults: " + ", ".join(f"{k}={v}" for k, v in active.items()))
+
+    require_server()
+    from reconciler.sandbox.server import serve_forever
 
     try:
         serve_forever(

@@ -17,6 +17,7 @@ from types import TracebackType
 
 from aiohttp import web
 
+from reconciler.sandbox import DEFAULT_API_KEY
 from reconciler.sandbox.app import create_app
 from reconciler.sandbox.context import SandboxState
 from reconciler.sandbox.demo import seed_demo_account
@@ -26,7 +27,6 @@ from reconciler.sandbox.solvimon.service import SolvimonService
 from reconciler.sandbox.stats import Stats
 from reconciler.sandbox.store import Store
 
-DEFAULT_API_KEY = "sandbox"
 # Long enough for in-flight answers (latency included) to finish, short enough for tests.
 SHUTDOWN_TIMEOUT = 2.0
 
