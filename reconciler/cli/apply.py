@@ -28,8 +28,8 @@ from reconciler.errors import ConfigError
 from reconciler.executor import ApplyReport, Executor, Result, unresolvable_secrets
 from reconciler.journal import Journal
 from reconciler.plan import Plan
+from reconciler.plan_file import plan_from_data
 from reconciler.providers.base import PlanOptions
-from reconciler.render.plan_json import plan_from_data
 from reconciler.render.report import (
     render_report_json,
     render_report_markdown,

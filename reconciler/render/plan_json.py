@@ -1,7 +1,7 @@
-"""The JSON form of a plan (``schemas/plan.schema.json``), and reading a saved plan back.
+"""The JSON form of a plan (``schemas/plan.schema.json``). Secrets are ``"(sensitive)"``.
 
-Why one module for both directions: a saved plan must round-trip exactly, so the writer and
-reader of ``format_version`` live side by side. Secrets are ``"(sensitive)"`` in this form.
+A pure renderer: reading a saved plan back (and refusing a damaged one) is
+``reconciler.plan_file``; the round-trip test in tests/render keeps the two in step.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ import json
 from typing import Any
 
 from reconciler import __version__
-from reconciler.errors import ConfigError
-from reconciler.plan import FORMAT_VERSION, Change, FieldChange, Plan, Step, Unmanaged, redact
+from reconciler.plan import Change, Plan, redact
 
 
 def plan_to_data(plan: Plan) -> dict[str, Any]:
@@ -74,52 +73,3 @@ def _change(change: Change) -> dict[str, Any]:
 def _sensitive(value: Any) -> Any:
     """Sensitive fields only ever say whether something is saved, never what."""
     return value if value in (None, "(saved)", "(not saved)") else "(sensitive)"
-
-
-def plan_from_data(data: Any, source: str = "plan file") -> Plan:
-    """Read a saved plan back; a wrong or unknown format is a clear ConfigError."""
-    if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
-        found = data.get("format_version") if isinstance(data, dict) else None
-        raise ConfigError(
-            f"{source}: not a reconciler plan of format_version {FORMAT_VERSION} "
-            f"(found {found!r}); create it again with 'reconciler plan --out'"
-        )
-    try:
-        changes = tuple(
-            Change(
-                provider=c["provider"],
-                kind=c["kind"],
-                name=c["name"],
-                id=c["id"],
-                action=c["action"],
-                source=c["source"],
-                fields=tuple(
-                    FieldChange(f["path"], f["before"], f["after"], f["risk"], f["sensitive"])
-                    for f in c["fields"]
-                ),
-                steps=tuple(
-                    Step(
-                        s["operation"],
-                        s["method"],
-                        s["path"],
-                        s["body"],
-                        s["risk"],
-                        s["purpose"],
-                        s.get("recheck_assets", False),
-                    )
-                    for s in c["steps"]
-                ),
-                notes=tuple(c.get("notes", ())),
-                live_fingerprint=c.get("live_fingerprint"),
-                retires=c.get("retires", False),
-            )
-            for c in data["changes"]
-        )
-        unmanaged = tuple(
-            Unmanaged(u["provider"], u["kind"], u["name"], u["id"]) for u in data["unmanaged"]
-        )
-        config = data["config"]
-        rotate = tuple(data.get("options", {}).get("rotate_credentials", ()))
-        return Plan(changes, unmanaged, config["fingerprint"], tuple(config["paths"]), rotate)
-    except (KeyError, TypeError) as exc:
-        raise ConfigError(f"{source}: the plan is damaged ({exc!r} missing or wrong)") from None

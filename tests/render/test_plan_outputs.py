@@ -10,8 +10,9 @@ from pathlib import Path
 from helpers import create_live, make_plan, write_yaml
 from jsonschema import Draft202012Validator
 
+from reconciler.plan_file import plan_from_data
 from reconciler.render.markdown import render_markdown
-from reconciler.render.plan_json import plan_from_data, plan_to_data
+from reconciler.render.plan_json import plan_to_data
 from reconciler.render.text import render_text
 from reconciler.sandbox import catalog
 
