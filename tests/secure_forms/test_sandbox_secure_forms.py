@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from typing import Any
 
@@ -314,3 +315,19 @@ def test_database_holds_only_fingerprints(
         sandbox_api.edit(integration, secure_form_id=form["secure_form_id"])
         (values,) = db.execute("select credential_values from secure_forms").fetchone()
         assert values == "{}"  # used: wiped, the integration holds them now
+
+
+def test_request_log_leaves_the_token_out(
+    sandbox_client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    form = create_form(sandbox_client)
+    token = form["form_url"].rsplit("/", 1)[1]
+    with caplog.at_level(logging.INFO, logger="reconciler.sandbox.access"):
+        httpx.get(form["form_url"], timeout=10)
+        submit(form["form_url"], {"api_key": "logged-key?", "api_secret": "b"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "reconciler.sandbox.access"]
+    assert [line.rsplit(" ", 1)[0] for line in lines] == [
+        "GET /secure_form/… 200",
+        "POST /secure_form/… 200",
+    ]
+    assert not any(token in line or "logged-key" in line for line in lines)
