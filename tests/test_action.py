@@ -49,12 +49,14 @@ def _run_action(
     }
     done = subprocess.run(
         ["bash", str(ROOT / "action" / "run.sh")],
-        env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
-    outputs = dict(
-        line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines()
-    )
+    outputs = dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines())
     return outputs, summary.read_text(encoding="utf-8"), done
 
 
@@ -112,9 +114,15 @@ def test_result_step_exit_code(
 ) -> None:
     done = subprocess.run(
         ["bash", str(ROOT / "action" / "result.sh")],
-        env={"EXITCODE": code, "COMMAND": command, "FAIL_ON_CHANGES": fail_on_changes,
-             "PATH": os.environ.get("PATH", "")},
-        capture_output=True, text=True, timeout=30,
+        env={
+            "EXITCODE": code,
+            "COMMAND": command,
+            "FAIL_ON_CHANGES": fail_on_changes,
+            "PATH": os.environ.get("PATH", ""),
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert done.returncode == expected, done.stdout
 
@@ -127,7 +135,10 @@ def test_accounts_lists_account_directories(tmp_path: Path) -> None:
     (tmp_path / "accounts" / ".hidden" / "c.yaml").write_text("kind: x\n")
     done = subprocess.run(
         [sys.executable, "-m", "reconciler", "accounts"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == ["live", "test"]

@@ -19,6 +19,7 @@ from reconciler.errors import ConfigError, ReconcilerError, SafetyError
 
 COMMANDS = {
     "accounts": "reconciler.cli.accounts:accounts",
+    "credentials": "reconciler.cli.credentials:credentials",
     "validate": "reconciler.cli.validate:validate",
     "plan": "reconciler.cli.plan:plan",
     "apply": "reconciler.cli.apply:apply",
@@ -34,6 +35,8 @@ COMMANDS = {
 SUMMARIES = {
     "accounts": "Print the account directories under ROOT as a JSON list, for a CI matrix.",
     "apply": "Apply the YAML to the account, verifying every change by reading it back.",
+    "credentials": "Have a person enter NAME's credentials in a RevCent Secure Form, then save "
+    "and verify.",
     "drift": "Report managed fields that differ live, missing and unmanaged integrations.",
     "import": "Write the account's integrations as YAML, so that 'plan' on them shows no changes.",
     "plan": "Show what 'apply' would change. Reads the account; changes nothing.",

@@ -31,7 +31,9 @@ def render_markdown(plan: Plan, *, title: str = "reconciler plan", limit: int = 
     unchanged = [c for c in plan.changes if c.action == "noop"]
     if unchanged:
         tail.append(f"<details><summary>{len(unchanged)} unchanged</summary>\n")
-        tail += [f"- {escape(c.name)} (`{c.id}`)" for c in unchanged]
+        for c in unchanged:
+            tail.append(f"- {escape(c.name)} (`{c.id}`)")
+            tail += [f"  - note: {escape(note)}" for note in c.notes]
         tail.append("\n</details>\n")
     if plan.unmanaged:
         tail.append(f"**Unmanaged** ({len(plan.unmanaged)}, in no YAML, never changed):\n")

@@ -30,7 +30,10 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     unchanged = [c for c in plan.changes if c.action == "noop"]
     if unchanged:
         lines.append(paint("= unchanged:", "noop"))
-        lines.extend(f"    {c.name} ({c.id})  {c.source}" for c in unchanged)
+        for c in unchanged:
+            lines.append(f"    {c.name} ({c.id})  {c.source}")
+            # e.g. credentials a person has still to enter: nothing to send, worth saying
+            lines.extend(paint(f"        note: {note}", "dim") for note in c.notes)
         lines.append("")
     if plan.unmanaged:
         lines.append("? unmanaged (in the account, in no YAML; never changed):")

@@ -92,3 +92,15 @@ async def seed(request: web.Request) -> web.Response:
         raise ApiFailure("invalid_request", "body: missing required property 'count'")
     ids = state_of(request).service.seed_bulk(body["count"], body.get("prefix", "bench-"))
     return reply(success(result="integrations created", created=len(ids), ids=ids))
+
+
+@routes.post(ADMIN_PREFIX + "secure_forms/{id}/age")
+async def age_secure_form(request: web.Request) -> web.Response:
+    """Move a secure form ``seconds`` into the past (3600 expires it), to test expiry."""
+    body = _object(await read_json(request), {"seconds": int})
+    seconds = body.get("seconds")
+    if seconds is None or not 0 <= seconds <= 10 * 86400:
+        raise ApiFailure("invalid_request", "seconds: must be an integer within 0..864000")
+    forms = state_of(request).service.forms
+    form = forms.age(request.match_info["id"], seconds)
+    return reply(success(**form.view(forms.now())))

@@ -1,4 +1,4 @@
-"""The vendor's routes: RevCent v2 user and site third-party integrations."""
+"""The vendor's routes: RevCent v2 user and site third-party integrations, secure forms."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from reconciler.sandbox.apierror import ApiFailure
 from reconciler.sandbox.context import ConnectionDropped, read_json, reply, state_of
 from reconciler.sandbox.envelope import success
 from reconciler.sandbox.paging import MAX_PAGE, bounds, count_param
+from reconciler.sandbox.secureforms import FORM_PATH
 from reconciler.sandbox.store import Integration
 from reconciler.sandbox.views import site_view
 
@@ -108,3 +109,29 @@ async def get_site(request: web.Request) -> web.Response:
             "site_integration_not_found", f"no site third party integration has id '{site_id}'"
         )
     return reply(success(**site_view(site)))
+
+
+# -- Secure Forms (CreateSecureForm, GetSecureForm; see secureforms.py) -----------------------
+SECURE = "/v2/secure_forms"
+
+
+@routes.post(SECURE)
+async def create_secure_form(request: web.Request) -> web.Response:
+    forms = state_of(request).service.forms
+    form, token = forms.create(await read_json(request))
+    return reply(
+        success(
+            secure_form_id=form.id,
+            form_url=f"{request.scheme}://{request.host}{FORM_PATH}{token}",
+            expiration_date_unix=form.expires_unix,
+            completed=False,
+            result="Secure form created",
+        )
+    )
+
+
+@routes.get(SECURE + "/{id}")
+async def get_secure_form(request: web.Request) -> web.Response:
+    forms = state_of(request).service.forms
+    form = forms.get(request.match_info["id"])
+    return reply(success(**form.view(forms.now())))

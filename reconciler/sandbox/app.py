@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from reconciler.sandbox import admin, api
+from reconciler.sandbox import admin, api, formpage
 from reconciler.sandbox.apierror import ApiFailure
 from reconciler.sandbox.context import (
     ADMIN_PREFIX,
@@ -29,6 +29,7 @@ from reconciler.sandbox.context import (
 )
 from reconciler.sandbox.envelope import failure
 from reconciler.sandbox.faults import format_retry_after
+from reconciler.sandbox.secureforms import FORM_PATH
 from reconciler.sandbox.solvimon import errors as solvimon_errors
 from reconciler.sandbox.solvimon import routes as solvimon_routes
 
@@ -45,6 +46,7 @@ def create_app(state: SandboxState) -> web.Application:
     app.add_routes(api.routes)
     app.add_routes(solvimon_routes.routes)
     app.add_routes(admin.routes)
+    app.add_routes(formpage.routes)
     return app
 
 
@@ -83,6 +85,11 @@ def printable(text: str) -> str:
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def _logged_path(path: str) -> str:
+    """``path`` for the log: a secure form page's token (it opens the form) left out."""
+    return FORM_PATH + "…" if path.startswith(FORM_PATH) else path
+
+
 def _route(request: web.Request) -> str:
     resource = request.match_info.route.resource
     return resource.canonical if resource is not None else "(unknown route)"
@@ -110,7 +117,7 @@ async def _outer(request: web.Request, handler: Handler) -> web.StreamResponse:
         # Method, path, status and time only: bodies and query values are never logged.
         ms = (time.perf_counter() - started) * 1000
         shown = status if status is not None else "dropped"
-        method, path = printable(request.method), printable(request.path)
+        method, path = printable(request.method), printable(_logged_path(request.path))
         access_log.info("%s %s %s %.1fms", method, path, shown, ms)
     return resp
 
@@ -147,6 +154,8 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
 @web.middleware
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     state = state_of(request)
+    if request.path.startswith(FORM_PATH):
+        return await handler(request)  # a person's browser: the URL token opens the form
     _authenticate(request, state.api_key)
     if not request.path.startswith(ADMIN_PREFIX):
         await _inject_faults(state)

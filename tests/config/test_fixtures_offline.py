@@ -74,8 +74,9 @@ CASES = {
     ],
     "credentials_without_fields.yaml": [
         "credentials_without_fields.yaml:4:1: missing required key 'fields' (list the "
-        "credential fields as {env: NAME} or {file: PATH}, or set external: true if they were "
-        "saved outside reconciler)"
+        "credential fields as {env: NAME} or {file: PATH}, set external: true if they were "
+        "saved outside reconciler, or secure_form: true to have a person enter them in a "
+        "secure form)"
     ],
     "duplicate_name": [
         "duplicate_name/b.yaml:3:7: duplicate name 'Brand A Shipping': already the name at "

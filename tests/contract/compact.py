@@ -19,8 +19,21 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 STORED = HERE / "revcent-responses.schema.json"
 KEPT = {
-    "type", "properties", "required", "additionalProperties", "items", "enum", "format",
-    "minLength", "maxLength", "minimum", "maximum", "pattern", "const", "allOf", "anyOf",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "format",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "pattern",
+    "const",
+    "allOf",
+    "anyOf",
     "oneOf",
 }
 

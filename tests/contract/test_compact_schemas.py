@@ -19,7 +19,14 @@ def test_stored_copy_matches_the_seeds() -> None:
 def test_stored_schemas_are_valid_and_closed() -> None:
     schemas = load_stored()
     assert set(schemas) == {
-        "create", "edit", "error", "get", "list", "site", "site_get", "site_list"
+        "create",
+        "edit",
+        "error",
+        "get",
+        "list",
+        "site",
+        "site_get",
+        "site_list",
     }
     for schema in schemas.values():
         Draft202012Validator.check_schema(schema)

@@ -36,7 +36,8 @@ SITES: dict[str, dict[str, Any]] = {
         "fields": ["account_id", "license_key"],
         "key": "account_id",
         "assets": {
-            "*": ["DEFAULT", "BRAND_A", "BRAND_B"], "2000999999": ["WHOLESALE", "EU_TRADING"]
+            "*": ["DEFAULT", "BRAND_A", "BRAND_B"],
+            "2000999999": ["WHOLESALE", "EU_TRADING"],
         },
         "asset_option": ("company", "company_code"),
     },
@@ -45,8 +46,10 @@ SITES: dict[str, dict[str, Any]] = {
         "cred": "shipstation_credentials",
         "fields": ["api_key", "api_secret"],
         "key": "api_key",
-        "assets": {"*": ["main-store", "brand-a-store", "brand-b-store"],
-                   "ss-other-account": ["outlet-store"]},
+        "assets": {
+            "*": ["main-store", "brand-a-store", "brand-b-store"],
+            "ss-other-account": ["outlet-store"],
+        },
         "asset_option": ("store", "store_id"),
     },
     "sezzle": {
@@ -54,8 +57,10 @@ SITES: dict[str, dict[str, Any]] = {
         "cred": "sezzle_credentials",
         "fields": ["public_key", "private_key"],
         "key": "public_key",
-        "assets": {"*": ["merchant-us-main", "merchant-ca-main"],
-                   "sz-test-public": ["sandbox-merchant"]},
+        "assets": {
+            "*": ["merchant-us-main", "merchant-ca-main"],
+            "sz-test-public": ["sandbox-merchant"],
+        },
         "asset_option": ("merchant", "merchant_uuid"),
     },
     "anthropic": {
@@ -79,16 +84,29 @@ SITES: dict[str, dict[str, Any]] = {
 # Static option fields per site: (option, field, allowed values, multiple).
 STATIC: dict[str, list[tuple[str, str, list[str], bool]]] = {
     "avalara": [("document_settings", "commit_documents", ["yes", "no"], False)],
-    "shipstation": [("shipping_services", "service_ids",
-                     ["ground", "two_day", "overnight", "international"], True)],
+    "shipstation": [
+        (
+            "shipping_services",
+            "service_ids",
+            ["ground", "two_day", "overnight", "international"],
+            True,
+        )
+    ],
     "sezzle": [("capture", "capture_mode", ["auto", "manual"], False)],
     "anthropic": [],
-    "taxjar": [("nexus", "nexus_regions",
-                ["US-CA", "US-FL", "US-NY", "US-TX", "US-WA", "CA-ON"], True)],
+    "taxjar": [
+        ("nexus", "nexus_regions", ["US-CA", "US-FL", "US-NY", "US-TX", "US-WA", "CA-ON"], True)
+    ],
 }
 
 VALID = (
-    "description", "toggle", "static_option", "rename_free", "create", "whitespace_twins", "none"
+    "description",
+    "toggle",
+    "static_option",
+    "rename_free",
+    "create",
+    "whitespace_twins",
+    "none",
 )
 HOSTILE = (
     "rename_taken",
@@ -323,9 +341,12 @@ def _mutate(
         creds = _creds(rng, site, key_value=other_keys[0])
         account.edit(
             live.id,
-            {"third_party_credentials": {
-                "id": info["cred"], "fields": [{"id": k, "value": v} for k, v in creds.items()]
-            }},
+            {
+                "third_party_credentials": {
+                    "id": info["cred"],
+                    "fields": [{"id": k, "value": v} for k, v in creds.items()],
+                }
+            },
         )
         # The YAML leaves the asset option to live, so only the merged set carries it.
         doc.get("options", {}).pop(info["asset_option"][0], None)
@@ -355,14 +376,16 @@ def _mutate(
         creds = _creds(rng, site)
         name = f"S{scenario.seed} bare {len(documents)}"
         bare_id = account.create(name, site, creds, "no options yet")
-        documents.append({
-            "kind": KIND,
-            "id": bare_id,
-            "name": name,
-            "site_integration": info["id"],
-            "enabled": True,
-            "credentials": {"id": info["cred"], "external": True},
-        })
+        documents.append(
+            {
+                "kind": KIND,
+                "id": bare_id,
+                "name": name,
+                "site_integration": info["id"],
+                "enabled": True,
+                "credentials": {"id": info["cred"], "external": True},
+            }
+        )
         return True
     if mutation == "bad_static_value":
         if not STATIC[site]:

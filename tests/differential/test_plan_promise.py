@@ -32,12 +32,16 @@ def _description(client: httpx.Client, live_id: str) -> str:
 
 
 @pytest.mark.reliability
-def test_plan_is_a_promise(
-    sandbox: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
-) -> None:
+def test_plan_is_a_promise(sandbox: Any, tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
     started = time.monotonic()
-    counts = {"scenarios": 0, "accepted": 0, "kept": 0, "refused": 0, "broken": 0,
-              "false_refusals": 0}
+    counts = {
+        "scenarios": 0,
+        "accepted": 0,
+        "kept": 0,
+        "refused": 0,
+        "broken": 0,
+        "false_refusals": 0,
+    }
     failures: list[str] = []
     by_class: dict[str, int] = {}
     with httpx.Client(
@@ -55,7 +59,12 @@ def test_plan_is_a_promise(
             for mutation in scenario.mutations:
                 by_class[mutation] = by_class.get(mutation, 0) + 1
             code, out, err = cli(
-                capsys, monkeypatch, sandbox, "plan", str(directory), "--detailed-exitcode",
+                capsys,
+                monkeypatch,
+                sandbox,
+                "plan",
+                str(directory),
+                "--detailed-exitcode",
                 env=env,
             )
             if code == 1:
@@ -68,19 +77,33 @@ def test_plan_is_a_promise(
             counts["accepted"] += 1
             journal = tmp_path / f"journal-{seed}.jsonl"
             code, out, err = cli(
-                capsys, monkeypatch, sandbox, "apply", str(directory), "--auto-approve",
-                "--force", "--journal", str(journal), env=env,
+                capsys,
+                monkeypatch,
+                sandbox,
+                "apply",
+                str(directory),
+                "--auto-approve",
+                "--force",
+                "--journal",
+                str(journal),
+                env=env,
             )
             if code != 0:
                 counts["broken"] += 1
                 failures.append(f"apply exit {code}, {label}: {(out + err).strip()[-400:]}")
                 continue
             code, out, err = cli(
-                capsys, monkeypatch, sandbox, "plan", str(directory), "--detailed-exitcode",
+                capsys,
+                monkeypatch,
+                sandbox,
+                "plan",
+                str(directory),
+                "--detailed-exitcode",
                 env=env,
             )
             wrong = [
-                live_id for live_id, wanted in scenario.expect
+                live_id
+                for live_id, wanted in scenario.expect
                 if _description(client, live_id) != wanted
             ]
             if code != 0 or wrong:

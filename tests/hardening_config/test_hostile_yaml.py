@@ -19,7 +19,10 @@ def _validate(directory: Path) -> subprocess.CompletedProcess[str]:
 
     return subprocess.run(
         [sys.executable, "-m", "reconciler", "validate", str(directory)],
-        capture_output=True, text=True, timeout=60, preexec_fn=limit_memory,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit_memory,
         env={**os.environ, "NO_COLOR": "1"},
     )
 

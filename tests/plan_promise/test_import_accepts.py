@@ -17,17 +17,26 @@ def test_import_of_stale_asset_and_empty_name_then_plan_is_clean(
     sandbox: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
 ) -> None:
     live_id = create_live(
-        sandbox, "Avalara main", AVALARA,
+        sandbox,
+        "Avalara main",
+        AVALARA,
         credentials={"account_id": "1000", "license_key": "k"},
         credential_id="avalara_credentials",
         options={"company": {"company_code": ["DEFAULT"]}},
     )
     with httpx.Client(base_url=sandbox.url, headers={"x-api-key": sandbox.api_key}) as http:
-        http.post(f"/v2/user_third_party_integrations/{live_id}", json={
-            "third_party_credentials": {"id": "avalara_credentials", "fields": [
-                {"id": "account_id", "value": "2000999999"}, {"id": "license_key", "value": "k"},
-            ]},
-        }).raise_for_status()
+        http.post(
+            f"/v2/user_third_party_integrations/{live_id}",
+            json={
+                "third_party_credentials": {
+                    "id": "avalara_credentials",
+                    "fields": [
+                        {"id": "account_id", "value": "2000999999"},
+                        {"id": "license_key", "value": "k"},
+                    ],
+                },
+            },
+        ).raise_for_status()
     empty_id = create_live(sandbox, "", TAXJAR)
     out_dir = tmp_path / "imported"
     code, out, err = cli(capsys, monkeypatch, sandbox, "import", "--out", str(out_dir))

@@ -42,8 +42,14 @@ def _refused(capsys: Any, monkeypatch: Any, sandbox: Any, path: Path) -> tuple[s
     )
     assert code == 1, validate_err
     code, _, apply_err = cli(
-        capsys, monkeypatch, sandbox, "apply", str(path.parent), "--auto-approve",
-        "--journal", str(path.parent.parent / "journal.jsonl"),
+        capsys,
+        monkeypatch,
+        sandbox,
+        "apply",
+        str(path.parent),
+        "--auto-approve",
+        "--journal",
+        str(path.parent.parent / "journal.jsonl"),
     )
     assert code == 1, apply_err
     assert _writes(sandbox) == {}
@@ -53,17 +59,31 @@ def _refused(capsys: Any, monkeypatch: Any, sandbox: Any, path: Path) -> tuple[s
 def test_rename_to_a_name_held_live_is_refused(
     sandbox: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
 ) -> None:
-    mine = create_live(sandbox, "Tax A", TAXJAR, credentials={"api_token": "t1"},
-                       credential_id="taxjar_credentials")
-    other = create_live(sandbox, "Tax B", TAXJAR, credentials={"api_token": "t2"},
-                        credential_id="taxjar_credentials")
-    path = write_yaml(tmp_path / "cfg", "a.yaml", f"""
+    mine = create_live(
+        sandbox,
+        "Tax A",
+        TAXJAR,
+        credentials={"api_token": "t1"},
+        credential_id="taxjar_credentials",
+    )
+    other = create_live(
+        sandbox,
+        "Tax B",
+        TAXJAR,
+        credentials={"api_token": "t2"},
+        credential_id="taxjar_credentials",
+    )
+    path = write_yaml(
+        tmp_path / "cfg",
+        "a.yaml",
+        f"""
         kind: revcent/UserThirdPartyIntegration
         id: {mine}
         name: Tax B
         site_integration: {TAXJAR}
         credentials: {{id: taxjar_credentials, external: true}}
-    """)
+    """,
+    )
     plan_err, validate_err = _refused(capsys, monkeypatch, sandbox, path)
     expected = (
         f"{path}:3:7: Tax B: the name is already used by live integration {other} (an "
@@ -77,7 +97,10 @@ def test_rename_to_a_name_held_live_is_refused(
 def test_required_field_missing_from_a_written_option_is_refused(
     sandbox: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
 ) -> None:
-    path = write_yaml(tmp_path / "cfg", "a.yaml", f"""
+    path = write_yaml(
+        tmp_path / "cfg",
+        "a.yaml",
+        f"""
         kind: revcent/UserThirdPartyIntegration
         name: Avalara half
         site_integration: {AVALARA}
@@ -87,7 +110,8 @@ def test_required_field_missing_from_a_written_option_is_refused(
         options:
           document_settings:
             document_prefix: RC-
-    """)
+    """,
+    )
     monkeypatch.setenv("AV_ID", "1")
     monkeypatch.setenv("AV_KEY", "2")
     plan_err, _ = _refused(capsys, monkeypatch, sandbox, path)
@@ -102,19 +126,31 @@ def test_saved_asset_no_longer_offered_is_refused_before_any_option_edit(
     sandbox: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
 ) -> None:
     live_id = create_live(
-        sandbox, "Avalara main", AVALARA,
+        sandbox,
+        "Avalara main",
+        AVALARA,
         credentials={"account_id": "1000", "license_key": "k"},
         credential_id="avalara_credentials",
         options={"company": {"company_code": ["DEFAULT"]}},
     )
     # Credentials changed outside the tool: this account lists other companies.
     with httpx.Client(base_url=sandbox.url, headers={"x-api-key": sandbox.api_key}) as http:
-        http.post(f"/v2/user_third_party_integrations/{live_id}", json={
-            "third_party_credentials": {"id": "avalara_credentials", "fields": [
-                {"id": "account_id", "value": "2000999999"}, {"id": "license_key", "value": "k"},
-            ]},
-        }).raise_for_status()
-    path = write_yaml(tmp_path / "cfg", "a.yaml", f"""
+        http.post(
+            f"/v2/user_third_party_integrations/{live_id}",
+            json={
+                "third_party_credentials": {
+                    "id": "avalara_credentials",
+                    "fields": [
+                        {"id": "account_id", "value": "2000999999"},
+                        {"id": "license_key", "value": "k"},
+                    ],
+                },
+            },
+        ).raise_for_status()
+    path = write_yaml(
+        tmp_path / "cfg",
+        "a.yaml",
+        f"""
         kind: revcent/UserThirdPartyIntegration
         id: {live_id}
         name: Avalara main
@@ -122,7 +158,8 @@ def test_saved_asset_no_longer_offered_is_refused_before_any_option_edit(
         credentials: {{id: avalara_credentials, external: true}}
         options:
           document_settings: {{commit_documents: "no"}}
-    """)
+    """,
+    )
     plan_err, _ = _refused(capsys, monkeypatch, sandbox, path)
     assert (
         f"{path}:7:3: Avalara main: the saved value 'DEFAULT' of options.company.company_code "
@@ -137,23 +174,43 @@ def test_exact_name_wins_over_a_whitespace_twin(
     sandbox: Any, tmp_path: Path, capsys: Any, monkeypatch: Any, named: str
 ) -> None:
     ids = {
-        name: create_live(sandbox, name, TAXJAR, description="old",
-                          credentials={"api_token": "t"}, credential_id="taxjar_credentials")
+        name: create_live(
+            sandbox,
+            name,
+            TAXJAR,
+            description="old",
+            credentials={"api_token": "t"},
+            credential_id="taxjar_credentials",
+        )
         for name in ("SIGC 1", "SIGC  1")
     }
-    write_yaml(tmp_path / "cfg", "a.yaml", f"""
+    write_yaml(
+        tmp_path / "cfg",
+        "a.yaml",
+        f"""
         kind: revcent/UserThirdPartyIntegration
         name: "{named}"
         description: new
         site_integration: {TAXJAR}
         credentials: {{id: taxjar_credentials, external: true}}
-    """)
-    code, out, err = cli(capsys, monkeypatch, sandbox, "apply", str(tmp_path / "cfg"),
-                         "--auto-approve", "--journal", str(tmp_path / "j.jsonl"))
+    """,
+    )
+    code, out, err = cli(
+        capsys,
+        monkeypatch,
+        sandbox,
+        "apply",
+        str(tmp_path / "cfg"),
+        "--auto-approve",
+        "--journal",
+        str(tmp_path / "j.jsonl"),
+    )
     assert code == 0, out + err
     with httpx.Client(base_url=sandbox.url, headers={"x-api-key": sandbox.api_key}) as http:
-        got = {n: http.get(f"/v2/user_third_party_integrations/{i}").json()["description"]
-               for n, i in ids.items()}
+        got = {
+            n: http.get(f"/v2/user_third_party_integrations/{i}").json()["description"]
+            for n, i in ids.items()
+        }
     assert got == {n: ("new" if n == named else "old") for n in ids}
 
 
@@ -161,16 +218,25 @@ def test_two_folded_matches_without_an_exact_one_are_ambiguous(
     sandbox: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
 ) -> None:
     ids = [
-        create_live(sandbox, name, TAXJAR, credentials={"api_token": "t"},
-                    credential_id="taxjar_credentials")
+        create_live(
+            sandbox,
+            name,
+            TAXJAR,
+            credentials={"api_token": "t"},
+            credential_id="taxjar_credentials",
+        )
         for name in ("SIGC  1", "SIGC   1")
     ]
-    path = write_yaml(tmp_path / "cfg", "a.yaml", f"""
+    path = write_yaml(
+        tmp_path / "cfg",
+        "a.yaml",
+        f"""
         kind: revcent/UserThirdPartyIntegration
         name: SIGC 1
         site_integration: {TAXJAR}
         credentials: {{id: taxjar_credentials, external: true}}
-    """)
+    """,
+    )
     plan_err, _ = _refused(capsys, monkeypatch, sandbox, path)
     assert (
         f"{path}:2:7: SIGC 1: the name 'SIGC 1' matches several live integrations: "
@@ -182,20 +248,27 @@ def test_two_folded_matches_without_an_exact_one_are_ambiguous(
 def test_ignore_path_naming_nothing_is_refused(
     sandbox: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
 ) -> None:
-    create_live(sandbox, "Tax ignore", TAXJAR, credentials={"api_token": "t"},
-                credential_id="taxjar_credentials")
-    path = write_yaml(tmp_path / "cfg", "a.yaml", f"""
+    create_live(
+        sandbox,
+        "Tax ignore",
+        TAXJAR,
+        credentials={"api_token": "t"},
+        credential_id="taxjar_credentials",
+    )
+    path = write_yaml(
+        tmp_path / "cfg",
+        "a.yaml",
+        f"""
         kind: revcent/UserThirdPartyIntegration
         name: Tax ignore
         description: changed
         site_integration: {TAXJAR}
         credentials: {{id: taxjar_credentials, external: true}}
         ignore: [options.nope, options.nexus.nope, options.nexus]
-    """)
-    plan_err, validate_err = _refused(capsys, monkeypatch, sandbox, path)
-    valid = (
-        "description, enabled, credentials, options, options.nexus, options.nexus.nexus_regions"
+    """,
     )
+    plan_err, validate_err = _refused(capsys, monkeypatch, sandbox, path)
+    valid = "description, enabled, credentials, options, options.nexus, options.nexus.nexus_regions"
     for bad in ("options.nexus.nope", "options.nope"):
         line = (
             f"{path}:6:9: Tax ignore: ignore path {bad!r} names nothing TaxJar has "

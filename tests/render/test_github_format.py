@@ -42,13 +42,17 @@ def test_split_source() -> None:
 
 
 def test_plan_annotates_each_change_on_its_document(sandbox: Any, tmp_path: Path) -> None:
-    path = write_yaml(tmp_path, "tj.yaml", """
+    path = write_yaml(
+        tmp_path,
+        "tj.yaml",
+        """
         kind: revcent/UserThirdPartyIntegration
         name: Annotated tax
         site_integration: SiteTaxJarTax0000000
         enabled: false
         credentials: {id: taxjar_credentials, fields: {api_token: {env: TJ}}}
-    """)
+    """,
+    )
     text = render_plan_github(make_plan(sandbox, path))
     lines = text.splitlines()
     assert lines[0].startswith(

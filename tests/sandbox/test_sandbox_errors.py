@@ -413,10 +413,21 @@ def test_no_secret_is_echoed_in_a_refusal(
     assert "third_party_credentials.fields[0].value" in resp.json()["message"]
 
 
+# Exercised, each with its exact message, in tests/secure_forms/test_sandbox_secure_forms.py.
+SECURE_FORM_CODES = {
+    "secure_form_not_found",
+    "secure_form_not_completed",
+    "secure_form_expired",
+    "secure_form_site_mismatch",
+    "secure_form_used",
+}
+
+
 def test_every_error_code_is_exercised() -> None:
     covered = (
         {case[5] for case in CASES}
         | FAULT_CODES
         | {"missing_api_key", "invalid_api_key", "invalid_json", "body_too_large"}
+        | SECURE_FORM_CODES
     )
     assert covered == set(ERROR_CODES)

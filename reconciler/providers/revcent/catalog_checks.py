@@ -147,6 +147,10 @@ def _check_credentials(
             f"use id: {expected}",
         )
         return
+    if creds.secure_form:
+        if item.manages("credentials"):
+            yield from _check_secure_form(item, live)
+        return
     if creds.external:
         if item.manages("credentials"):
             yield from _check_external(item, live)
@@ -184,6 +188,24 @@ def _check_external(item: DesiredIntegration, live: Body | None) -> Iterator[Pro
     elif cred_id not in _saved_credentials(live):
         message = f"credentials {cred_id!r} are external, but RevCent has not saved them"
         yield item.document.problem(("credentials", "external"), message, hint)
+
+
+def _check_secure_form(item: DesiredIntegration, live: Body | None) -> Iterator[Problem]:
+    """Not an error while unsaved: a person fills the form after the integration exists."""
+    assert item.credentials is not None
+    cred_id = item.credentials.id
+    hint = f"then run: reconciler credentials {item.name!r} {item.document.file}"
+    if live is None:
+        message = (
+            f"credentials {cred_id!r} are collected by a secure form: {item.name!r} will be "
+            "created without them, disabled"
+        )
+    elif cred_id not in _saved_credentials(live):
+        message = f"credentials {cred_id!r} are collected by a secure form and are not saved yet"
+        hint = f"run: reconciler credentials {item.name!r} {item.document.file}"
+    else:
+        return
+    yield item.document.problem(("credentials", "secure_form"), message, hint, severity="note")
 
 
 def _check_options(item: DesiredIntegration, site: Body, live: Body | None) -> Iterator[Problem]:
@@ -280,7 +302,7 @@ def _offered_assets(
         return None
     saved = _saved_credentials(live)
     creds = item.credentials
-    if not saved or (creds is not None and not creds.external and creds.id not in saved):
+    if not saved or (creds is not None and creds.sent and creds.id not in saved):
         return None
     site = live.get("site_third_party_integration") or {}
     for option in site.get("third_party_options") or []:
@@ -299,8 +321,9 @@ def _check_complete(item: DesiredIntegration, site: Body, live: Body | None) -> 
     missing: list[str] = []
     cred_id = (site.get("third_party_credentials") or {}).get("id")
     creds = item.credentials
-    will_save = creds is not None and not creds.external and item.manages("credentials")
-    external = creds is not None and creds.external  # unsaved external: reported already
+    will_save = creds is not None and creds.sent and item.manages("credentials")
+    # unsaved external: reported already; unsaved secure form: enabling waits for it
+    external = creds is not None and not creds.sent
     if cred_id and not will_save and not external and cred_id not in _saved_credentials(live):
         missing.append("credentials")
     saved = _saved_options(live)

@@ -24,11 +24,19 @@ OptionMap = Mapping[str, Mapping[str, tuple[str, ...]]]
 
 @dataclass(frozen=True)
 class Credentials:
-    """Which credentials to save, as secret references; or ``external``: saved by a person."""
+    """Which credentials to save, as secret references; or ``external``: saved by a person;
+    or ``secure_form``: a person enters them in a Secure Form (``reconciler credentials``)."""
 
     id: str
     fields: Mapping[str, SecretRef] = field(default_factory=lambda: _EMPTY)
     external: bool = False
+    secure_form: bool = False
+
+    @property
+    def sent(self) -> bool:
+        """Whether plan and apply send these credentials (never for external or secure-form
+        ones: no secret of those passes through reconciler's YAML, environment or plans)."""
+        return not (self.external or self.secure_form)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,7 +120,10 @@ def _credentials(document: Document, data: Mapping[str, Any]) -> Credentials:
             path = _secret_path(base, ref["file"])
             refs[field_id] = SecretRef(file=path, location=location, label=field_id)
     return Credentials(
-        id=data["id"], fields=MappingProxyType(refs), external=bool(data.get("external"))
+        id=data["id"],
+        fields=MappingProxyType(refs),
+        external=bool(data.get("external")),
+        secure_form=bool(data.get("secure_form")),
     )
 
 

@@ -104,6 +104,9 @@ def plan_change(
     doc = desired.document
     notes: list[str] = []
     fields, wanted = diff_fields(desired, live, catalog)
+    waiting = waits_for_secure_form(desired, live)
+    if waiting:
+        fields, wanted = _defer_until_saved(desired, live, catalog, fields, wanted, notes)
 
     creds_body, creds_change = _credentials(desired, live, options)
     if creds_change is not None:
@@ -126,13 +129,13 @@ def plan_change(
             )
 
     enabling = desired.enabled is True and manages(desired, "enabled")
-    enabling = enabling and (live is None or not live.enabled)
+    enabling = enabling and (live is None or not live.enabled) and not waiting
 
     if live is None:
         steps = _create_steps(
             desired, site, creds_body, merged if option_changes else None, recheck, enabling
         )
-        if desired.enabled is None:
+        if desired.enabled is None and not waiting:
             notes.append("created disabled: the YAML does not manage 'enabled'")
         change = Change(
             PROVIDER,
@@ -160,10 +163,62 @@ def plan_change(
         str(doc.location()),
         tuple(fields) if steps else (),
         tuple(steps),
-        tuple(notes) if steps else (),
+        tuple(notes) if steps or waiting else (),  # unsaved form credentials: always said
         retires=any(s.body.get("enabled") is False for s in steps),
     )
     return change
+
+
+def waits_for_secure_form(desired: DesiredIntegration, live: LiveIntegration | None) -> bool:
+    """Whether the YAML's credentials come from a secure form that is not saved yet."""
+    creds = desired.credentials
+    if creds is None or not creds.secure_form or not manages(desired, "credentials"):
+        return False
+    return live is None or creds.id not in live.credentials_saved
+
+
+def _defer_until_saved(
+    desired: DesiredIntegration,
+    live: LiveIntegration | None,
+    catalog: Catalog,
+    fields: list[FieldChange],
+    wanted: OptionValues,
+    notes: list[str],
+) -> tuple[list[FieldChange], OptionValues]:
+    """Leave out what needs the form's credentials: options holding asset values (RevCent
+    lists assets only once credentials are saved) and enabling; say so, and what to run."""
+    assert desired.credentials is not None
+    cred_id = desired.credentials.id
+    command = f"reconciler credentials {desired.name!r} {desired.document.file}"
+    if live is None:
+        notes.append(
+            f"credentials {cred_id!r} are collected by a secure form: created without them, "
+            f"disabled; next step: {command}, then apply again"
+        )
+    else:
+        notes.append(
+            f"credentials {cred_id!r} are collected by a secure form and are not saved yet; "
+            f"next step: {command}, then apply again"
+        )
+    deferred_options = {
+        option_id
+        for option_id, values in wanted.items()
+        if any(catalog.is_asset(option_id, field_id) for field_id in values)
+    }
+    kept = {o: f for o, f in wanted.items() if o not in deferred_options}
+    waiting: list[str] = []
+    out: list[FieldChange] = []
+    for change in fields:
+        option_id = change.path.split(".")[1] if change.path.startswith("options.") else None
+        if (option_id is not None and option_id in deferred_options) or (
+            change.path == "enabled" and change.after is True
+        ):
+            waiting.append(change.path)
+        else:
+            out.append(change)
+    if waiting:
+        notes.append(f"waits for the credentials: {', '.join(waiting)}")
+    return out, kept
 
 
 def _credentials(
@@ -178,7 +233,7 @@ def _credentials(
     secret cannot be seen by reading.
     """
     creds = desired.credentials
-    if creds is None or creds.external or not manages(desired, "credentials"):
+    if creds is None or not creds.sent or not manages(desired, "credentials"):
         return None, None
     saved = live.credentials_saved if live else frozenset()
     if live is not None and creds.id in saved and not options.rotates(desired.name, PROVIDER):
