@@ -83,7 +83,11 @@ def test_activate_then_archive_are_status_operations_without_a_patch(sandbox, tm
             "POST",
             "/v1/integrations/test-connection?integration_type=TAX_CALCULATION"
             "&tax_calculation_variant=AVATAX",
-            {"username_password": {"username": "2000123456", "password": SENSITIVE}},
+            {
+                "authentication": {
+                    "username_password": {"username": "2000123456", "password": SENSITIVE}
+                }
+            },
         ),
         ("POST", f"/v1/integrations/{live['id']}/activate", {}),
     ]

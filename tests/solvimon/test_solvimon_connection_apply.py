@@ -50,7 +50,7 @@ def test_a_create_with_status_active_tests_then_activates(sandbox, tmp_path, mon
         PURPOSE,
     )
     assert redact(change.steps[1].body) == {
-        "username_password": {"username": "2000123456", "password": SENSITIVE}
+        "authentication": {"username_password": {"username": "2000123456", "password": SENSITIVE}}
     }
     report = apply(sandbox, plan(sandbox, path), tmp_path / "j.jsonl")
     (result,) = report.results
@@ -131,7 +131,7 @@ def test_the_username_the_yaml_leaves_out_is_taken_from_live(sandbox, tmp_path, 
     text = TAX_YAML.replace('    username: "2000123456"\n', "")
     change = plan(sandbox, write_yaml(tmp_path, "tax.yaml", text)).changes[0]
     assert redact(change.steps[0].body) == {
-        "username_password": {"username": "2000123456", "password": SENSITIVE}
+        "authentication": {"username_password": {"username": "2000123456", "password": SENSITIVE}}
     }
 
 
@@ -141,7 +141,7 @@ def test_a_type_without_credentials_is_tested_with_none(sandbox, tmp_path):
     test = change.steps[1]
     assert (test.path, dict(test.body)) == (
         "/v1/integrations/test-connection?integration_type=EMAIL_PROVIDER",
-        {},
+        {"authentication": {}},
     )
     report = apply(sandbox, plan(sandbox, path), tmp_path / "j.jsonl")
     assert report.results[0].outcome == "applied"

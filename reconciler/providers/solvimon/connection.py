@@ -9,6 +9,9 @@ body is built from the YAML: its secrets as references, resolved only when sent,
 non-secret parts (a username, a client id) the YAML leaves out taken from the live integration
 (Solvimon shows those; it never shows a secret). When the YAML holds no secret the test needs
 (it is saved in Solvimon only), the connection cannot be tested: the plan says so.
+
+The step's body holds the credentials under ``authentication`` (``WRAP``), as a create's does,
+so that a secret has one name in every message; ``send`` posts the object inside.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from reconciler.providers.solvimon.fields import MASK, TYPE_OBJECTS, VARIANTS, l
 
 TEST_CONNECTION = "postIntegrationsTestConnection"
 TEST_PATH = "/v1/integrations/test-connection"
+WRAP = "authentication"
 PURPOSE = "test the connection before activate; changes nothing, a failure stops here"
 GROUPS = ("api_key", "client_credentials", "username_password")
 SECRET_KEYS = {"api_key": "value", "client_credentials": "client_secret",
@@ -80,7 +84,7 @@ def untestable(desired: DesiredSolvimonIntegration, body: Mapping[str, Any], var
         path
         for path in needed
         if path.startswith("authentication.")
-        and lookup(body, tuple(path.split("."))[1:]) in (None, "")
+        and lookup({WRAP: body}, tuple(path.split("."))) in (None, "")
     ]
     if not missing:
         return ""
@@ -105,7 +109,7 @@ def connection_step(
     if param is not None and variant is not None:
         query[param] = str(variant)
     path = f"{TEST_PATH}?{urlencode(query)}"
-    return Step(TEST_CONNECTION, "POST", path, body, "low", PURPOSE), ""
+    return Step(TEST_CONNECTION, "POST", path, {WRAP: body}, "low", PURPOSE), ""
 
 
 def query_of(path: str) -> dict[str, str]:

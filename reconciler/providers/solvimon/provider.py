@@ -36,6 +36,7 @@ from reconciler.providers.solvimon import desired as desired_module
 from reconciler.providers.solvimon.client import DEFAULT_URL, SolvimonClient
 from reconciler.providers.solvimon.connection import (
     TEST_CONNECTION,
+    WRAP,
     ConnectionTestFailed,
     connection_step,
     outcome,
@@ -232,7 +233,8 @@ class SolvimonProvider:
             return held[1]
 
     def _test(self, step: Step, body: Mapping[str, Any]) -> tuple[bool, str]:
-        return outcome(self.client.test_connection(query_of(step.path), dict(body)))
+        credentials = dict(body.get(WRAP) or {})
+        return outcome(self.client.test_connection(query_of(step.path), credentials))
 
     # -- on demand ------------------------------------------------------------------------
     def test_connection(self, desired: Any, live: dict[str, Any] | None) -> tuple[bool, str]:
