@@ -26,6 +26,7 @@ COMMANDS = {
     "drift": "reconciler.cli.drift:drift",
     "import": "reconciler.cli.importer:import_",
     "sandbox": "reconciler.sandbox.cli:sandbox",
+    "test-connection": "reconciler.cli.test_connection:test_connection",
 }
 
 
@@ -41,6 +42,8 @@ SUMMARIES = {
     "import": "Write the account's integrations as YAML, so that 'plan' on them shows no changes.",
     "plan": "Show what 'apply' would change. Reads the account; changes nothing.",
     "sandbox": "A local, vendor-faithful RevCent (/v2/) and Solvimon (/v1/) API to run against.",
+    "test-connection": "Test the connection of integration NAME with the credentials its YAML "
+    "names.",
     "validate": "Check YAML files (or directories of them) without changing anything.",
 }
 

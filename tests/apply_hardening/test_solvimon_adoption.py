@@ -68,7 +68,11 @@ def test_adopted_create_goes_on_with_activation(sandbox: Any, tmp_path: Path) ->
     report = apply(providers(sandbox), the_plan, tmp_path / "j.jsonl")
     sandbox.set_faults(FaultConfig())
     result = report.results[0]
-    assert [s.status for s in result.steps] == ["verified", "verified"], result.message
+    assert [(s.step.operation, s.status) for s in result.steps] == [
+        ("postIntegrations", "verified"),
+        ("postIntegrationsTestConnection", "verified"),  # the connection test goes on too
+        ("postIntegrationsByResourceIdActivate", "verified"),
+    ], result.message
     assert result.steps[0].adopted
     live = _listed(sandbox)
     assert [(i["reference"], i["status"]) for i in live] == [("mail-lost", "ACTIVE")]

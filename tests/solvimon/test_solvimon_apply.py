@@ -12,7 +12,7 @@ from helpers import write_yaml
 from solvimon_support import TAX, TAX_YAML, apply, create, get, listed, plan, stats
 
 from reconciler.errors import ConfigError
-from reconciler.plan import SENSITIVE
+from reconciler.plan import SENSITIVE, redact
 from reconciler.sandbox.faults import FaultConfig
 from reconciler.sandbox.solvimon.rules import MASK
 
@@ -78,8 +78,18 @@ def test_activate_then_archive_are_status_operations_without_a_patch(sandbox, tm
     path = _yaml(tmp_path)
     change = plan(sandbox, path).changes[0]
     assert [(f.path, f.before, f.after) for f in change.fields] == [("status", "DRAFT", "ACTIVE")]
-    assert [(s.method, s.path, dict(s.body)) for s in change.steps] == [
-        ("POST", f"/v1/integrations/{live['id']}/activate", {})
+    assert [(s.method, s.path, redact(s.body)) for s in change.steps] == [
+        (
+            "POST",
+            "/v1/integrations/test-connection?integration_type=TAX_CALCULATION"
+            "&tax_calculation_variant=AVATAX",
+            {
+                "authentication": {
+                    "username_password": {"username": "2000123456", "password": SENSITIVE}
+                }
+            },
+        ),
+        ("POST", f"/v1/integrations/{live['id']}/activate", {}),
     ]
     assert apply(sandbox, plan(sandbox, path), tmp_path / "j.jsonl").exit_code == 0
     assert get(sandbox, live["id"])["status"] == "ACTIVE"
@@ -100,11 +110,12 @@ def test_activate_then_archive_are_status_operations_without_a_patch(sandbox, tm
         plan(sandbox, _yaml(tmp_path, renamed))
 
 
-def test_patch_first_then_status_last(sandbox, tmp_path):
+def test_connection_test_first_then_patch_then_status_last(sandbox, tmp_path):
     create(sandbox, TAX)
     path = _yaml(tmp_path, TAX_YAML.replace("name: AvaTax EU", "name: AvaTax Europe"))
     steps = plan(sandbox, path).changes[0].steps
     assert [s.operation for s in steps] == [
+        "postIntegrationsTestConnection",
         "patchIntegrationsByResourceId",
         "postIntegrationsByResourceIdActivate",
     ]

@@ -20,7 +20,12 @@ ERROR_TYPES = ("API_ERROR", "INVALID_REQUEST")
 
 
 def solvimon_error(body: Any) -> tuple[str | None, str | None] | None:
-    """An ``ApiError`` body → (code, message naming the field); any other object is no error."""
+    """An ``ApiError`` body → (code, message naming the field); any other object is no error.
+
+    A JSON array is no error either: the default-mandates answer is one (its reader checks it).
+    """
+    if isinstance(body, list):
+        return None
     if not isinstance(body, dict):
         return ("malformed_response", f"expected a JSON object, got {type(body).__name__}")
     if body.get("type") not in ERROR_TYPES or "code" not in body:
@@ -46,7 +51,7 @@ class SolvimonClient:
         body = self.api.request(
             "GET", BASE, operation="getIntegrations", params={"limit": limit, "page": page}
         )
-        data = body.get("data")
+        data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, list) or not all(_integration(i) for i in data):
             raise MalformedResponse(
                 "getIntegrations: the answer has no 'data' list of integrations",
@@ -111,6 +116,46 @@ class SolvimonClient:
             headers={"Idempotency-Key": idempotency_key},
         )
         return _checked(answer, operation)
+
+    def test_connection(self, params: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /v1/integrations/test-connection``: changes nothing, so retried like a GET."""
+        answer = self.api.request(
+            "POST",
+            f"{BASE}/test-connection",
+            operation="postIntegrationsTestConnection",
+            params=params,
+            json_body=body,
+        )
+        if not isinstance(answer, dict) or not isinstance(answer.get("successful"), bool | None):
+            raise MalformedResponse(
+                "postIntegrationsTestConnection: the answer is not a TestConnectionResponse",
+                operation="postIntegrationsTestConnection",
+            )
+        return dict(answer)
+
+    def iter_default_mandates(self) -> Iterator[dict[str, Any]]:
+        """Every default e-invoicing mandate. The answer is a bare array with no page count,
+        so pages are read until a short one (bounded by PageGuard, keyed by name)."""
+        operation = "getIntegrationsEInvoicingDefaultMandates"
+        path = f"{BASE}/e-invoicing/default-mandates"
+        guard = PageGuard(operation, path)
+        page = 1
+        while True:
+            answer: Any = self.api.request(
+                "GET", path, operation=operation, params={"limit": PAGE_LIMIT, "page": page}
+            )
+            if not isinstance(answer, list) or not all(
+                isinstance(m, dict) and isinstance(m.get("name"), str) for m in answer
+            ):
+                raise MalformedResponse(
+                    f"{operation}: the answer is not an array of mandates with a name",
+                    operation=operation,
+                )
+            guard.check(page, answer, id_key="name")
+            yield from answer
+            if len(answer) < PAGE_LIMIT:
+                return
+            page += 1
 
 
 def _integration(body: Any) -> bool:

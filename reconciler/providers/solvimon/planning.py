@@ -6,6 +6,11 @@ integration becomes ACTIVE only once its settings are saved, and an ARCHIVED one
 so archiving must come after the last edit. Deprecating or archiving last also means a
 retired integration's final settings are the ones the YAML shows.
 
+Why a connection test before activating (``connection.py``): it changes nothing, so it goes as
+early as it can: first in an update (a failure leaves the integration untouched), right after
+the create in a create (the executor sends a create's first step as the create). Its failure
+fails the integration and skips its remaining steps, so it is never activated.
+
 Why the PATCH body holds more than what changed: Solvimon's update docs require
 ``reference``, ``name``, ``description``, ``type`` and ``linked_resources_configurations``,
 and neither they nor the spec say whether an object sent is merged or replaced. So the body
@@ -23,6 +28,7 @@ from reconciler.errors import PlanError
 from reconciler.plan import ID_PLACEHOLDER, Action, Change, FieldChange, Risk, Step
 from reconciler.providers.base import PlanOptions
 from reconciler.providers.solvimon.catalog_checks import CREATED_AS, status_actions
+from reconciler.providers.solvimon.connection import connection_step
 from reconciler.providers.solvimon.descriptor import KIND, PROVIDER
 from reconciler.providers.solvimon.desired import DesiredSolvimonIntegration
 from reconciler.providers.solvimon.fields import (
@@ -101,10 +107,16 @@ def plan_change(
                 ("status",), f"{desired.name}: cannot make the status {desired.status}: {reason}"
             )
         )
+    test, untested = connection_step(desired, live) if "activate" in actions else (None, "")
+    tested = [test] if test is not None else []
     if live is None:
         steps = [Step(CREATE, "POST", BASE, create_body(desired), "high", "create (DRAFT)")]
+        steps += tested
         steps += [_status_step(action, ITEM) for action in actions]
-        notes = () if desired.status else ("created DRAFT: the YAML does not manage 'status'",)
+        notes: tuple[str, ...] = ()
+        if not desired.status:
+            notes = ("created DRAFT: the YAML does not manage 'status'",)
+        notes += (untested,) if untested else ()
         return Change(
             PROVIDER, KIND, desired.name, None, "create", source, tuple(fields), tuple(steps), notes
         )
@@ -118,7 +130,7 @@ def plan_change(
             )
         )
     path = ITEM.replace(ID_PLACEHOLDER, str(live["id"]))
-    steps = []
+    steps = list(tested)
     if edited:
         risk: Risk = "high" if any(f.risk == "high" for f in edited) else "low"
         body = patch_body(desired, live, edited, rotate=rotate)
@@ -143,6 +155,7 @@ def plan_change(
         source,
         tuple(fields) if steps else (),
         tuple(steps),
+        (untested,) if untested and steps else (),
         retires=any(f.path == "status" and f.after in RETIRED for f in fields),
     )
 

@@ -18,7 +18,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from reconciler.errors import ApiError, Problem, RateLimited, RequestRejected, TransportError
+from reconciler.errors import (
+    ApiError,
+    ConfigError,
+    Problem,
+    RateLimited,
+    RequestRejected,
+    TransportError,
+)
+from reconciler.executor import resolve_secrets
 from reconciler.http import ApiSettings
 from reconciler.model import Document, SecretRef
 from reconciler.plan import Change, FieldChange, Step
@@ -26,6 +34,14 @@ from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
 from reconciler.providers.solvimon import catalog_checks
 from reconciler.providers.solvimon import desired as desired_module
 from reconciler.providers.solvimon.client import SolvimonClient
+from reconciler.providers.solvimon.connection import (
+    TEST_CONNECTION,
+    WRAP,
+    ConnectionTestFailed,
+    connection_step,
+    outcome,
+    query_of,
+)
 from reconciler.providers.solvimon.descriptor import DESCRIPTOR, KIND
 from reconciler.providers.solvimon.desired import DesiredSolvimonIntegration
 from reconciler.providers.solvimon.fields import (
@@ -155,6 +171,13 @@ class SolvimonProvider:
     def send(self, step: Step, body: Mapping[str, Any], object_id: str | None) -> str | None:
         if step.operation == CREATE:
             return self._create(step, body)
+        if step.operation == TEST_CONNECTION:
+            successful, message = self._test(step, body)
+            if not successful:
+                raise ConnectionTestFailed(
+                    f"Solvimon's connection test failed: {message}; not activated"
+                )
+            return None
         assert object_id is not None, "an update needs the integration id"
         with self._lock:
             self._listed.pop(object_id, None)  # the read-back must GET what is stored now
@@ -202,6 +225,29 @@ class SolvimonProvider:
                 self._keys[id(step)] = held
             return held[1]
 
+    def _test(self, step: Step, body: Mapping[str, Any]) -> tuple[bool, str]:
+        credentials = dict(body.get(WRAP) or {})
+        return outcome(self.client.test_connection(query_of(step.path), credentials))
+
+    # -- on demand ------------------------------------------------------------------------
+    def test_connection(self, desired: Any, live: dict[str, Any] | None) -> tuple[bool, str]:
+        """(successful, Solvimon's message) of testing ``desired``'s credentials now.
+
+        Raises ConfigError when the credentials cannot be tested or a secret cannot be read;
+        secrets read are registered for scrubbing and never shown.
+        """
+        assert isinstance(desired, DesiredSolvimonIntegration)
+        step, untested = connection_step(desired, live)
+        if step is None:
+            raise ConfigError(
+                [desired.document.problem(("authentication",), f"{desired.name}: {untested}")]
+            )
+        return self._test(step, resolve_secrets(step.body, owner=desired.name))
+
+    def default_mandates(self) -> list[dict[str, Any]]:
+        """Solvimon's default e-invoicing mandates (read-only), in the API's order."""
+        return list(self.client.iter_default_mandates())
+
     def find_by_name(self, name: str) -> str | None:
         # Straight from the API, not cached: the object may have been created a moment ago.
         for body in self.client.iter_integrations():
@@ -218,6 +264,8 @@ class SolvimonProvider:
 
 def verify_step(step: Step, live: Mapping[str, Any]) -> list[Mismatch]:
     """What the read-back holds differently from what ``step`` sent (secrets: only 'saved')."""
+    if step.operation == TEST_CONNECTION:
+        return []  # it changes nothing: its answer was judged when it was sent
     target = STATUS_AFTER.get(step.operation)
     if target is not None:
         status = live.get("status")

@@ -35,14 +35,16 @@ ERRORS: dict[tuple[int, str], tuple[str, str]] = {
     (400, "MISSING_FIELD"): (
         "INVALID_REQUEST",
         "create without `reference` or `type`; an update without one of `reference`, `name`, "
-        "`description`, `type`, `linked_resources_configurations`",
+        "`description`, `type`, `linked_resources_configurations`; a test-connection without "
+        "`integration_type` (or the processor/variant its type needs)",
     ),
     (400, "INVALID_FIELD"): (
         "INVALID_REQUEST",
         "the body fails the spec's request schema (unknown property, wrong type, bad enum "
         "value), `reference`/`name`/`description` break the documented form or length, a "
         "type object of another type, a variant object of another variant, the mask sent as "
-        "a secret, a create `status` other than DRAFT or ACTIVE",
+        "a secret, a create `status` other than DRAFT or ACTIVE; a test-connection with an unknown "
+        "`integration_type`, processor or variant, or one given for another type",
     ),
     (409, "RESOURCE_ALREADY_EXISTS"): (
         "INVALID_REQUEST",

@@ -18,6 +18,7 @@ from aiohttp import web
 from reconciler.sandbox.bodies import parse_json
 from reconciler.sandbox.context import ConnectionDropped, reply, state_of
 from reconciler.sandbox.paging import MAX_PAGE, bounds, count_param
+from reconciler.sandbox.solvimon import connection, rules
 from reconciler.sandbox.solvimon.errors import SolvimonFailure
 from reconciler.sandbox.solvimon.service import SolvimonService
 from reconciler.sandbox.solvimon.store import ORDERS
@@ -29,6 +30,10 @@ BASE = "/v1/integrations"
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100  # [assumed]: the spec gives no bounds
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# The fixed paths under BASE are never an integration id (else POST .../test-connection would be
+# "activate an integration called test-connection" and GET .../e-invoicing a 404 by id).
+RESERVED = ("test-connection", "e-invoicing")
+ID = "{id:(?!(?:" + "|".join(RESERVED) + ")(?![^/]))[^/]+}"  # a reserved word, whole segment
 
 
 def _service(request: web.Request) -> SolvimonService:
@@ -85,7 +90,36 @@ async def list_integrations(request: web.Request) -> web.Response:
     )
 
 
-@routes.get(BASE + "/{id}")
+@routes.post(BASE + "/test-connection")
+async def test_connection(request: web.Request) -> web.Response:
+    """Changes nothing, so no Idempotency-Key handling: a repeat is as harmless as a GET."""
+    kind = connection.check_query(request.query)
+    raw = await request.read()
+    body = rules.check_authentication(parse_json(raw) if raw else None)
+    return reply(connection.connection_result(kind, body))
+
+
+@routes.get(BASE + "/e-invoicing/default-mandates")
+async def default_mandates(request: web.Request) -> web.Response:
+    """A bare array (the spec's); paged like the list, ordered by ``name`` or ``country``."""
+    q = request.query
+    numbers = []
+    for name, default, top in (("limit", DEFAULT_LIMIT, MAX_LIMIT), ("page", 1, MAX_PAGE)):
+        value = count_param(q, name, default, top)
+        if value is None:
+            raise _bad(name, f"must be {bounds(top)}")
+        numbers.append(value)
+    order_by = q.get("order_by", "name")
+    if order_by not in connection.MANDATE_ORDERS:
+        raise _bad("order_by", f"must be one of {', '.join(connection.MANDATE_ORDERS)}")
+    direction = q.get("order_direction", "ASC").upper()
+    if direction not in ("ASC", "DESC"):
+        raise _bad("order_direction", "must be ASC or DESC")
+    page = connection.default_mandates(numbers[0], numbers[1], order_by, direction == "DESC")
+    return web.json_response(page)
+
+
+@routes.get(BASE + "/" + ID)
 async def get_integration(request: web.Request) -> web.Response:
     return reply(_service(request).get(request.match_info["id"]))
 
@@ -95,7 +129,7 @@ async def create_integration(request: web.Request) -> web.Response:
     return await _idempotent(request, lambda body: (201, _service(request).create(body)))
 
 
-@routes.patch(BASE + "/{id}")
+@routes.patch(BASE + "/" + ID)
 async def update_integration(request: web.Request) -> web.Response:
     state = state_of(request)
     body = parse_json(await request.read())
@@ -115,7 +149,7 @@ async def update_integration(request: web.Request) -> web.Response:
     return reply(answer)
 
 
-@routes.delete(BASE + "/{id}")
+@routes.delete(BASE + "/" + ID)
 async def delete_integration(request: web.Request) -> web.Response:
     answer = _service(request).delete(request.match_info["id"])
     _maybe_drop(request)
@@ -130,7 +164,7 @@ def _status_route(action: str) -> None:
         )
 
     handler.__name__ = f"{action}_integration"
-    routes.post(f"{BASE}/{{id}}/{action}")(handler)
+    routes.post(f"{BASE}/{ID}/{action}")(handler)
 
 
 for _action in ("activate", "deprecate", "archive"):

@@ -99,7 +99,12 @@ SECRET_PATHS: tuple[tuple[str, ...], ...] = (
     ("data_export", "bigquery", "gcs_hmac_key_secret"),
 )
 UPDATE_REQUIRED = ("reference", "name", "description", "type", "linked_resources_configurations")
-Kind = Literal["create", "update"]
+Kind = Literal["create", "update", "authentication"]
+_ROOTS = {
+    "create": "IntegrationCreateRequest",
+    "update": "IntegrationUpdateRequest",
+    "authentication": "AuthenticationSettingsCreateRequest",  # a test-connection body
+}
 
 
 # -- request bodies -----------------------------------------------------------------------
@@ -107,7 +112,7 @@ Kind = Literal["create", "update"]
 def _validator(kind: Kind) -> Draft202012Validator:
     components = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))["components"]
     strict = _closed(components)
-    root = "IntegrationCreateRequest" if kind == "create" else "IntegrationUpdateRequest"
+    root = _ROOTS[kind]
     return Draft202012Validator({"$ref": f"#/components/schemas/{root}", "components": strict})
 
 
@@ -180,6 +185,21 @@ def _check_forms(body: dict[str, Any]) -> None:
         text = body.get(key)
         if text is not None and (len(text) > 256 or "\n" in text or "\r" in text):
             raise invalid(key, f"{key}: at most 256 characters on one line")
+
+
+def check_authentication(body: Any) -> dict[str, Any]:
+    """A test-connection body: the spec's ``AuthenticationSettingsCreateRequest``, read
+    strictly, and never the mask a Get shows in place of a secret."""
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise SolvimonFailure(400, "BAD_REQUEST", "the request body must be a JSON object")
+    errors = list(_validator("authentication").iter_errors(body))
+    if errors:
+        error = min(errors, key=lambda e: (len(e.absolute_path), relevance(e)))
+        raise _schema_failure(error)
+    refuse_mask({"authentication": body})
+    return body
 
 
 # -- type and variant objects -------------------------------------------------------------
