@@ -34,8 +34,10 @@ from reconciler.providers.registry import PROVIDERS, provider_named
 @click.option(
     "--schema-ref",
     default=None,
-    metavar="PATH|URL",
-    help="Target of the '$schema=' modeline [default: the installed schema, relative to --out].",
+    metavar="local|PATH|URL",
+    help="Target of the '$schema=' modeline: 'local' for the installed schema file relative to "
+    "the output directory, or any path or URL [default: the schema's stable URL at this "
+    "release].",
 )
 @api_options
 def import_(
