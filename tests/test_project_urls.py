@@ -66,3 +66,9 @@ def test_validation_resolves_schemas_locally_without_network(
     out, err = capsys.readouterr()
     assert (code, err, attempts) == (0, "", [])
     assert out == "ok: 11 integration(s) in 9 file(s) are valid (schema checks)\n"
+
+
+def test_the_hook_snippet_names_the_repository_and_this_release_tag() -> None:
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert f"#   - repo: {REPOSITORY}\n" in text
+    assert f"#     rev: {release_tag()}   " in text

@@ -27,9 +27,21 @@ TITLE = "reconciler validate"
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--live", is_flag=True, help="Also check against the account's live catalog.")
+@click.option(
+    "--skip-other-kinds",
+    is_flag=True,
+    help="Skip, with a note, documents that are not reconciler's (e.g. 'kind: ConfigMap', or no "
+    "'kind'), instead of failing on them. The pre-commit hook uses it.",
+)
 @output_format_option(("text", "json", "github"))
 @api_options
-def validate(paths: tuple[str, ...], live: bool, output_format: str, **kwargs: Any) -> int:
+def validate(
+    paths: tuple[str, ...],
+    live: bool,
+    skip_other_kinds: bool,
+    output_format: str,
+    **kwargs: Any,
+) -> int:
     """Check YAML files (or directories of them) without changing anything.
 
     \b
@@ -40,7 +52,7 @@ def validate(paths: tuple[str, ...], live: bool, output_format: str, **kwargs: A
     """
     options = collect(kwargs)
     try:
-        workspace, notes = _check(paths, live, options)
+        workspace, notes = _check(paths, live, options, skip_other_kinds)
     except ConfigError as exc:
         if output_format == "text":
             raise  # the CLI prints every problem and the count (reconciler.cli.run)
@@ -54,10 +66,10 @@ def validate(paths: tuple[str, ...], live: bool, output_format: str, **kwargs: A
 
 
 def _check(
-    paths: tuple[str, ...], live: bool, options: ApiOptions
+    paths: tuple[str, ...], live: bool, options: ApiOptions, skip_other_kinds: bool
 ) -> tuple[Workspace, list[Problem]]:
     """The loaded workspace and its notes, or ConfigError holding every problem."""
-    workspace = load_workspace(paths)
+    workspace = load_workspace(paths, skip_other_kinds=skip_other_kinds)
     notes = []
     if live:
         from reconciler.planner import Target, plan_target, read_live
@@ -87,7 +99,7 @@ def _check(
         notes = [p for p in problems if p.severity != "error"]
         if errors:
             raise ConfigError(problems)
-    return workspace, notes
+    return workspace, [*workspace.notes, *notes]
 
 
 def _report(
