@@ -219,7 +219,7 @@ def write_files(
         raise ConfigError(
             "refusing to overwrite existing file(s): "
             + ", ".join(existing)
-            + " (pass --force to replace them, or choose another --out)"
+            + " (pass --overwrite to replace them, or choose another --out-dir)"
         )
     directory.mkdir(parents=True, exist_ok=True)
     for target, file in zip(targets, files, strict=True):

@@ -90,7 +90,7 @@ def test_import_refuses_to_overwrite(sandbox, tmp_path, capsys, monkeypatch):
     assert (code, stdout) == (1, "")
     assert err == (
         f"error: refusing to overwrite existing file(s): {out / 'tracking.yaml'} "
-        "(pass --force to replace them, or choose another --out)\n"
+        "(pass --overwrite to replace them, or choose another --out-dir)\n"
     )
     assert sorted(p.name for p in out.iterdir()) == ["tracking.yaml"]  # nothing written
     assert (out / "tracking.yaml").read_text() == "# mine\n"
