@@ -66,7 +66,10 @@ def workspace_path(file: str, *, workspace: str | None, cwd: str) -> str:
         return file
     absolute = os.path.normpath(os.path.join(cwd, file))
     root = os.path.normpath(workspace)
-    if os.path.commonpath([absolute, root]) != root:
+    try:
+        if os.path.commonpath([absolute, root]) != root:
+            return file
+    except ValueError:  # another drive (Windows)
         return file
     return os.path.relpath(absolute, root).replace(os.sep, "/")
 
