@@ -34,10 +34,11 @@ from reconciler.errors import (
     ServerError,
     TransportError,
 )
+from reconciler.project import REPOSITORY
 from reconciler.ratelimit import RateLimiter
 from reconciler.redaction import register_secret, scrub, truncate
 
-USER_AGENT = f"reconciler/{__version__} (+https://github.com/reconciler/reconciler)"
+USER_AGENT = f"reconciler/{__version__} (+{REPOSITORY})"
 BODY_LIMIT = 300
 # Bounds against a hostile or broken server (docs/hostile-servers.md); env overrides for ops.
 DEADLINE = 60.0  # seconds for one whole answer, however slowly its bytes trickle in

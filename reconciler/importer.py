@@ -26,6 +26,7 @@ from reconciler.config.loader import load_text
 from reconciler.config.schema import schema_path
 from reconciler.errors import ApiError, ConfigError, ReconcilerError
 from reconciler.planner import DEFAULT_PARALLELISM, naming
+from reconciler.project import schema_url
 from reconciler.providers.base import FIX_KEY, LiveRef, Provider
 
 SLUG_MAX = 60
@@ -126,7 +127,8 @@ def build_files(
     """The file of each exported object, with deterministic, collision-free names.
 
     ``source`` names where the objects were read (an API URL, or one per provider name);
-    ``schema_ref`` is the modeline's target, by default the schema file relative to ``out_dir``.
+    ``schema_ref`` is the modeline's target: None for the schema's stable URL, ``"local"`` for
+    the installed schema file relative to ``out_dir``, else the path or URL to write.
     """
     filenames = assign_filenames(exported)
     files = [
@@ -135,7 +137,7 @@ def build_files(
             render_document(
                 item.document,
                 header=[
-                    f"yaml-language-server: $schema={schema_ref or _schema_ref(item, out_dir)}",
+                    f"yaml-language-server: $schema={_schema_ref(item, out_dir, schema_ref)}",
                     f"Imported by reconciler from {_source(source, item)} (integration {item.id}).",
                     *(f"FIX: {fix}" for fix in item.fixes),
                 ],
@@ -217,7 +219,7 @@ def write_files(
         raise ConfigError(
             "refusing to overwrite existing file(s): "
             + ", ".join(existing)
-            + " (pass --force to replace them, or choose another --out)"
+            + " (pass --overwrite to replace them, or choose another --out-dir)"
         )
     directory.mkdir(parents=True, exist_ok=True)
     for target, file in zip(targets, files, strict=True):
@@ -258,11 +260,19 @@ _QuotingDumper.add_representer(list, _represent_list)
 _Dumper.add_representer(str, _represent_lines)
 
 
-def _schema_ref(item: Exported, out_dir: str | os.PathLike[str]) -> str:
-    """The schema of the document's kind, relative to the directory the file is written to."""
+LOCAL = "local"
+
+
+def _schema_ref(item: Exported, out_dir: str | os.PathLike[str], schema_ref: str | None) -> str:
+    """The modeline's target: the schema's stable URL at this release (editors anywhere find
+    it), ``local``: the installed file relative to ``out_dir``, or the path/URL given."""
+    if schema_ref and schema_ref != LOCAL:
+        return schema_ref
     info = kind_info(item.document.get("kind"))
     if info is None:
         raise ReconcilerError(f"internal error: no schema for kind {item.document.get('kind')!r}")
+    if schema_ref is None:
+        return schema_url(info.schema)
     target = schema_path(info.schema).resolve()
     try:
         return Path(os.path.relpath(target, Path(out_dir).resolve())).as_posix()

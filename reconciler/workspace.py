@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconciler.config import read_config
-from reconciler.errors import ConfigError
+from reconciler.errors import ConfigError, Problem
 from reconciler.model import DesiredResource, Document
 from reconciler.providers.registry import provider_for_kind
 
@@ -26,15 +26,16 @@ class Workspace:
     documents: list[Document]
     desired: dict[str, list[DesiredResource]] = field(default_factory=dict)
     fingerprint: str = ""
+    notes: tuple[Problem, ...] = ()  # e.g. documents skipped by --skip-other-kinds
 
     @property
     def count(self) -> int:
         return sum(len(items) for items in self.desired.values())
 
 
-def load_workspace(paths: Sequence[str]) -> Workspace:
+def load_workspace(paths: Sequence[str], *, skip_other_kinds: bool = False) -> Workspace:
     """Load and check every document (all problems at once), grouped per provider."""
-    result = read_config(list(paths))
+    result = read_config(list(paths), skip_other_kinds=skip_other_kinds)
     result.raise_for_errors()
     desired: dict[str, list[DesiredResource]] = {}
     for resource in result.resources:
@@ -48,6 +49,7 @@ def load_workspace(paths: Sequence[str]) -> Workspace:
         documents=list(result.documents),
         desired=desired,
         fingerprint=fingerprint_files(result.files),
+        notes=result.notes,
     )
 
 

@@ -7,16 +7,19 @@ from typing import Any
 import click
 
 from reconciler import exitcodes
-from reconciler.cli.options import api_options, collect, connection, format_option
+from reconciler.cli.github import locator, report_config_error, write_step_summary
+from reconciler.cli.options import api_options, collect, connection, output_format_option
 from reconciler.drift import DriftReport, detect_drift
+from reconciler.errors import ConfigError
 from reconciler.planner import Target, shared_names
 from reconciler.render.drift import render_drift_json, render_drift_markdown, render_drift_text
+from reconciler.render.github import render_drift_github, render_warnings_github
 from reconciler.workspace import load_workspace
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@format_option
+@output_format_option(("text", "json", "markdown", "github"))
 @click.option(
     "--fail-on-unmanaged",
     is_flag=True,
@@ -36,7 +39,12 @@ def drift(
       reconciler drift integrations/ --format markdown --fail-on-unmanaged > drift.md
     """
     options = collect(kwargs)
-    workspace = load_workspace(paths)
+    try:
+        workspace = load_workspace(paths)
+    except ConfigError as exc:
+        if output_format != "github":
+            raise
+        return report_config_error(exc, title="reconciler drift")
     with connection(options) as conn:
         providers = conn.open(workspace.desired)
         try:
@@ -48,7 +56,11 @@ def drift(
         finally:
             for provider in providers.values():
                 provider.close()
-    for warning in shared_names(report.unmanaged):
+    twins = shared_names(report.unmanaged)
+    if output_format == "github":
+        click.echo(render_warnings_github(twins, title="reconciler drift"), nl=False)
+        write_step_summary(render_drift_markdown(report, count_unmanaged=fail_on_unmanaged))
+    for warning in twins if output_format != "github" else ():
         click.echo(f"warning: {warning}", err=True)
     click.echo(render(report, output_format, fail_on_unmanaged), nl=False)
     if report.has_drift(count_unmanaged=fail_on_unmanaged):
@@ -59,6 +71,8 @@ def drift(
 def render(report: DriftReport, output_format: str, count_unmanaged: bool) -> str:
     if output_format == "json":
         return render_drift_json(report, count_unmanaged=count_unmanaged)
+    if output_format == "github":
+        return render_drift_github(report, count_unmanaged=count_unmanaged, locate=locator())
     if output_format == "markdown":
         return render_drift_markdown(report, count_unmanaged=count_unmanaged)
     return render_drift_text(report, count_unmanaged=count_unmanaged)

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from reconciler import exitcodes
+from reconciler.cli.aliases import AliasedOption
 from reconciler.cli.options import api_options, collect, connection
 from reconciler.errors import ConfigError
 from reconciler.importer import build_files, export_live, write_files
@@ -16,8 +17,10 @@ from reconciler.providers.registry import all_providers, provider_named
 
 @click.command(name="import")
 @click.option(
-    "--out",
+    "--out-dir",
     "out_dir",
+    cls=AliasedOption,
+    aliases=("--out",),  # old spelling; '--out' is a file elsewhere (plan --out FILE)
     default="integrations",
     show_default=True,
     type=click.Path(file_okay=False),
@@ -30,16 +33,24 @@ from reconciler.providers.registry import all_providers, provider_named
     metavar="NAME",
     help="Import only the integration called NAME (repeatable). Default: all.",
 )
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option(
+    "--overwrite",
+    cls=AliasedOption,
+    aliases=("--force",),  # old spelling; '--force' is apply's override of the safety rails
+    is_flag=True,
+    help="Overwrite files that already exist.",
+)
 @click.option(
     "--schema-ref",
     default=None,
-    metavar="PATH|URL",
-    help="Target of the '$schema=' modeline [default: the installed schema, relative to --out].",
+    metavar="local|PATH|URL",
+    help="Target of the '$schema=' modeline: 'local' for the installed schema file relative to "
+    "--out-dir, or any path or URL [default: the schema's stable URL at this "
+    "release].",
 )
 @api_options
 def import_(
-    out_dir: str, names: tuple[str, ...], force: bool, schema_ref: str | None, **kwargs: Any
+    out_dir: str, names: tuple[str, ...], overwrite: bool, schema_ref: str | None, **kwargs: Any
 ) -> int:
     """Write the account's integrations as YAML, so that 'plan' on them shows no changes.
 
@@ -48,12 +59,12 @@ def import_(
     saved. No secret is ever written, and none is needed to keep the saved ones: RevCent
     credentials are written 'external: true' (unsaved ones are left out), Solvimon's
     authentication and secret fields are left out. Output is deterministic: importing twice
-    gives the same bytes. Existing files are refused unless --force.
+    gives the same bytes. Existing files are refused unless --overwrite.
 
     \b
     Examples:
-      reconciler import --sandbox --out integrations/
-      reconciler import --out accounts/live --name "Main Tax Provider - Production"
+      reconciler import --sandbox --out-dir integrations/
+      reconciler import --out-dir accounts/live --name "Main Tax Provider - Production"
     """
     options = collect(kwargs)
     with connection(options) as conn:
@@ -80,7 +91,7 @@ def import_(
             for provider in providers.values():
                 provider.close()
     files = build_files(exported, source=source, out_dir=out_dir, schema_ref=schema_ref)
-    written = write_files(files, out_dir, force=force)
+    written = write_files(files, out_dir, force=overwrite)
     for path, file in zip(written, files, strict=True):
         click.echo(f"wrote {path}  ({file.name}, {file.id})")
         for fix in file.fixes:

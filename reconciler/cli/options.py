@@ -141,12 +141,29 @@ def open_providers(conn: Connection, names: Iterable[str]) -> Iterator[dict[str,
             provider.close()
 
 
-def format_option(func: F) -> F:
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["text", "json", "markdown"]),
-        default="text",
-        show_default=True,
-        help="Output format.",
-    )(func)
+_FORMAT_HELP = "Output format ('github': workflow-command annotations, and the job summary)."
+
+
+def output_format_option(choices: tuple[str, ...]) -> Callable[[F], F]:
+    """``--format`` with the forms one command offers (validate has no Markdown, apply no
+    annotations)."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(list(choices)),
+            default="text",
+            show_default=True,
+            help="Output format"
+            + (
+                " ('github': workflow-command annotations and the job summary)."
+                if "github" in choices
+                else "."
+            ),
+        )(func)
+
+    return decorate
+
+
+format_option = output_format_option(("text", "json", "markdown"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -9,12 +10,14 @@ from typing import Any
 import click
 
 from reconciler import exitcodes
+from reconciler.cli.github import locator, report_config_error, write_step_summary
 from reconciler.cli.options import (
+    ApiOptions,
     api_options,
     collect,
     connection,
-    format_option,
     open_providers,
+    output_format_option,
     rotate_option,
     use_color,
 )
@@ -23,15 +26,22 @@ from reconciler.executor import unresolvable_secrets
 from reconciler.plan import Plan
 from reconciler.planner import Target, build_plan, shared_names
 from reconciler.providers.base import PlanOptions, Provider
+from reconciler.render.github import (
+    render_plan_github,
+    render_problems_github,
+    render_warnings_github,
+)
 from reconciler.render.markdown import render_markdown
 from reconciler.render.plan_json import plan_to_data, render_json
 from reconciler.render.text import render_text
 from reconciler.workspace import Workspace, load_workspace
 
+TITLE = "reconciler plan"
+
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@format_option
+@output_format_option(("text", "json", "markdown", "github"))
 @click.option(
     "--out",
     "out_file",
@@ -67,6 +77,33 @@ def plan(
       reconciler plan integrations/ --format markdown --out plan.json --detailed-exitcode
     """
     options = collect(kwargs)
+    try:
+        result = _plan(paths, options, rotate, require_secrets, output_format)
+    except ConfigError as exc:
+        if output_format != "github":
+            raise
+        return report_config_error(exc, title=TITLE)
+    if out_file:
+        with open(out_file, "w", encoding="utf-8") as handle:
+            json.dump(plan_to_data(result), handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+    # color=: click strips ANSI codes off a non-terminal unless told; use_color() decided.
+    click.echo(render(result, output_format), nl=False, color=output_format == "text" or None)
+    if output_format == "github":
+        write_step_summary(render_markdown(result))
+    if detailed_exitcode and result.has_changes:
+        return exitcodes.CHANGES
+    return exitcodes.OK
+
+
+def _plan(
+    paths: tuple[str, ...],
+    options: ApiOptions,
+    rotate: tuple[str, ...],
+    require_secrets: bool,
+    output_format: str,
+) -> Plan:
+    """The plan, its warnings printed (on stderr, or as annotations with ``github``)."""
     workspace = load_workspace(paths)
     with connection(options) as conn, open_providers(conn, workspace.desired) as providers:
         result = make_plan(
@@ -75,21 +112,20 @@ def plan(
     missing = unresolvable_secrets(result)
     if missing and require_secrets:
         raise ConfigError(missing)
+    twins = shared_names(result.unmanaged)
+    if output_format == "github":
+        # a warning only: the secrets may be given to the apply job alone (CI)
+        warnings = [dataclasses.replace(p, severity="warning") for p in missing]
+        click.echo(render_problems_github(warnings, title=TITLE, locate=locator()), nl=False)
+        click.echo(render_warnings_github(twins, title=TITLE), nl=False)
+        return result
     for problem in missing:
         # a warning only: the secrets may be given to the apply job alone (CI)
         where = f"{problem.file}:{problem.line}:{problem.column}"
         click.echo(f"{where}: warning: {problem.message} ({problem.hint})", err=True)
-    for warning in shared_names(result.unmanaged):
+    for warning in twins:
         click.echo(f"warning: {warning}", err=True)
-    if out_file:
-        with open(out_file, "w", encoding="utf-8") as handle:
-            json.dump(plan_to_data(result), handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-    # color=: click strips ANSI codes off a non-terminal unless told; use_color() decided.
-    click.echo(render(result, output_format), nl=False, color=output_format == "text" or None)
-    if detailed_exitcode and result.has_changes:
-        return exitcodes.CHANGES
-    return exitcodes.OK
+    return result
 
 
 def make_plan(
@@ -110,4 +146,6 @@ def render(result: Plan, output_format: str) -> str:
         return render_json(result)
     if output_format == "markdown":
         return render_markdown(result)
+    if output_format == "github":
+        return render_plan_github(result, locate=locator())
     return render_text(result, color=use_color())

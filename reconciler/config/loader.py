@@ -253,6 +253,9 @@ def _float(text: str) -> float:
     return SourceFloat(value, text)
 
 
+NOT_A_MAPPING = "a document must be a mapping of keys"
+
+
 def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:
     """Every non-empty document of one YAML text, and every problem met while reading it.
 
@@ -281,7 +284,7 @@ def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:
             else:
                 builder.report(
                     node,
-                    f"a document must be a mapping of keys, not {_shape(data)}",
+                    f"{NOT_A_MAPPING}, not {_shape(data)}",
                     "start each document with 'kind: ...' and write one key per line",
                 )
             index += 1

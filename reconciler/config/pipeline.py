@@ -36,20 +36,36 @@ class ConfigResult:
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "error")
 
+    @property
+    def notes(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity != "error")
+
     def raise_for_errors(self) -> None:
-        """Raise one ConfigError holding every error, if there is any."""
+        """Raise one ConfigError holding every error (and the notes beside), if any error."""
         if self.errors:
-            raise ConfigError(list(self.errors))
+            raise ConfigError(list(self.problems))
 
 
-def read_config(paths: Iterable[PathLike]) -> ConfigResult:
-    """Read and check every file under ``paths``; never raises for a bad configuration."""
+def read_config(paths: Iterable[PathLike], *, skip_other_kinds: bool = False) -> ConfigResult:
+    """Read and check every file under ``paths``; never raises for a bad configuration.
+
+    ``skip_other_kinds`` (the pre-commit hook): documents that are not the tool's, such as a
+    Kubernetes ``kind: ConfigMap`` or a YAML without ``kind``, are left out with a note.
+    """
     names, problems = files.discover(paths)
     documents: list[Document] = []
+    checked: list[str] = []
     for name in names:
         found, trouble = loader.load_file(name)
+        if skip_other_kinds:
+            found, trouble = _own_kinds(found, trouble)
+            if not found and not any(p.severity == "error" for p in trouble):
+                problems.extend(trouble)
+                continue
+        checked.append(name)
         documents.extend(found)
         problems.extend(trouble)
+    names = checked
     resources: list[DesiredResource] = []
     for document in documents:
         own = check_document(document)
@@ -58,6 +74,44 @@ def read_config(paths: Iterable[PathLike]) -> ConfigResult:
             resources.extend(_parse(document, problems))
     problems.extend(crossfile.check_unique(documents))
     return ConfigResult(tuple(names), tuple(documents), tuple(resources), tuple(sorted(problems)))
+
+
+def _own_kinds(
+    documents: list[Document], trouble: list[Problem]
+) -> tuple[list[Document], list[Problem]]:
+    """The documents of the tool's kinds, and the problems to report: each other document
+    becomes a note. A kind under a provider's prefix (``revcent/Typo``) is still the tool's,
+    so it fails as unknown; a file that does not parse as YAML still fails (whose it is cannot
+    be told; exclude other tools' templates in the hook's ``exclude:``)."""
+    prefixes = tuple(kind.split("/", 1)[0] + "/" for kind in kinds.known_kinds())
+    mine: list[Document] = []
+    kept: list[Problem] = []
+    for problem in trouble:
+        if problem.message.startswith(loader.NOT_A_MAPPING):
+            kept.append(_skipped(problem.file, problem.line, problem.column, "not a mapping"))
+        else:
+            kept.append(problem)
+    for document in documents:
+        kind = document.data.get("kind")
+        if isinstance(kind, str) and kind.startswith(prefixes):
+            mine.append(document)
+            continue
+        at = document.location("kind") if "kind" in document.data else document.location()
+        what = f"kind {kind!r}" if "kind" in document.data else "no 'kind'"
+        kept.append(_skipped(at.file, at.line, at.column, what))
+    return mine, kept
+
+
+def _skipped(file: str, line: int, column: int, what: str) -> Problem:
+    known = ", ".join(kinds.known_kinds())
+    return Problem(
+        file,
+        line,
+        column,
+        f"skipped: {what}, not a reconciler document (--skip-other-kinds)",
+        f"reconciler checks {known}",
+        severity="note",
+    )
 
 
 def check_document(document: Document) -> list[Problem]:

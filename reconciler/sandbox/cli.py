@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from reconciler.cli.aliases import AliasedOption
 from reconciler.sandbox import DEFAULT_API_KEY, require_server
 from reconciler.sandbox.faults import ENV, FaultConfig
 from reconciler.sandbox.store import DEFAULT_DB, Store
@@ -47,7 +48,10 @@ _FAULT_FLAGS: list[tuple[str, str, Any, str]] = [
 
 def _db_option(func: F) -> F:
     return click.option(
-        "--db",
+        "--sandbox-db",
+        "db",
+        cls=AliasedOption,
+        aliases=("--db",),  # the name before 0.1.0's flag review: still accepted, not shown
         type=click.Path(dir_okay=False, path_type=Path),
         default=DEFAULT_DB,
         show_default=True,

@@ -8,6 +8,8 @@ from pathlib import Path
 from helpers import cli, create_live, edit, get
 from import_support import every_kind
 
+from reconciler import __version__
+from reconciler.project import schema_base_url
 from reconciler.sandbox import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,8 +50,7 @@ def test_import_of_every_kind_then_plan_shows_no_changes(sandbox, tmp_path, caps
     # Exactly these files: ids, the URL and the schema path made stable for the golden copy.
     files = {name: text.decode() for name, text in _files(out).items()}
     stable = {
-        name: _stable(text, ids, sandbox.url, os.path.relpath(ROOT / "schemas", out))
-        for name, text in files.items()
+        name: _stable(text, ids, sandbox.url, schema_base_url()) for name, text in files.items()
     }
     if UPDATE:
         GOLDEN.mkdir(parents=True, exist_ok=True)
@@ -89,7 +90,7 @@ def test_import_refuses_to_overwrite(sandbox, tmp_path, capsys, monkeypatch):
     assert (code, stdout) == (1, "")
     assert err == (
         f"error: refusing to overwrite existing file(s): {out / 'tracking.yaml'} "
-        "(pass --force to replace them, or choose another --out)\n"
+        "(pass --overwrite to replace them, or choose another --out-dir)\n"
     )
     assert sorted(p.name for p in out.iterdir()) == ["tracking.yaml"]  # nothing written
     assert (out / "tracking.yaml").read_text() == "# mine\n"
@@ -155,6 +156,28 @@ def test_adopting_an_account_then_editing(sandbox, tmp_path, capsys, monkeypatch
         "Drift: 1 drifted, 0 missing, 0 in sync, 0 unmanaged.\n"
     )
     assert get(sandbox, live_id)["enabled"] is False  # plan and drift never wrote
+
+
+def test_the_modeline_is_the_schema_url_of_this_release(sandbox, tmp_path, capsys, monkeypatch):
+    create_live(sandbox, "Tracking", catalog.EASYPOST)
+    create_live(sandbox, "Billing", catalog.TAXJAR)
+    out = tmp_path / "out"
+    assert _import(capsys, monkeypatch, sandbox, out)[0] == 0
+    first = (out / "tracking.yaml").read_text().splitlines()[0]
+    assert first == (
+        "# yaml-language-server: $schema=https://raw.githubusercontent.com/"
+        f"integration-reconciler/reconciler/v{__version__}/schemas/revcent-integration.schema.json"
+    )
+
+
+def test_schema_ref_local_points_at_the_installed_schema(sandbox, tmp_path, capsys, monkeypatch):
+    create_live(sandbox, "Tracking", catalog.EASYPOST)
+    out = tmp_path / "deep" / "out"
+    assert _import(capsys, monkeypatch, sandbox, out, "--schema-ref", "local")[0] == 0
+    first = (out / "tracking.yaml").read_text().splitlines()[0]
+    target = first.removeprefix("# yaml-language-server: $schema=")
+    assert not target.startswith(("/", "http"))
+    assert (out / target).resolve() == ROOT / "schemas" / "revcent-integration.schema.json"
 
 
 def test_schema_ref_can_be_a_url(sandbox, tmp_path, capsys, monkeypatch):

@@ -62,3 +62,12 @@ def test_plan_annotates_each_change_on_its_document(sandbox: Any, tmp_path: Path
     assert lines[-1] == (
         "::notice title=reconciler plan::1 to create, 0 to update, 0 unchanged, 0 unmanaged"
     )
+
+
+def test_workspace_path() -> None:
+    from reconciler.render.github import workspace_path
+
+    assert workspace_path("a/b.yaml", workspace="/repo", cwd="/repo/sub") == "sub/a/b.yaml"
+    assert workspace_path("/repo/x.yaml", workspace="/repo", cwd="/elsewhere") == "x.yaml"
+    assert workspace_path("/other/x.yaml", workspace="/repo", cwd="/repo") == "/other/x.yaml"
+    assert workspace_path("x.yaml", workspace=None, cwd="/repo") == "x.yaml"
