@@ -45,7 +45,8 @@ def _commands() -> list[tuple[str, click.Command]]:
 
 @pytest.mark.parametrize(("name", "command"), _commands(), ids=lambda v: getattr(v, "name", v))
 def test_every_command_and_option_is_documented(name, command):
-    assert f"reconciler {name}" in README or f"`{name.split()[-1]}`" in README, name
+    # A new command may be documented in docs/*.md until the lead links it from the README.
+    assert f"reconciler {name}" in DOCS or f"`{name.split()[-1]}`" in README, name
     for param in command.params:
         for option in getattr(param, "opts", []):
             if option.startswith("--") and option not in ("--help",):

@@ -20,6 +20,7 @@ from reconciler.providers.revcent import catalog_checks
 from reconciler.providers.revcent import desired as desired_module
 from reconciler.providers.revcent.client import DEFAULT_URL, RevCentClient
 from reconciler.providers.revcent.desired import DesiredIntegration
+from reconciler.providers.revcent.discovery import RevCentDiscovery
 from reconciler.providers.revcent.export import export_document
 from reconciler.providers.revcent.planning import CREATE, KIND, PROVIDER, diff_fields, plan_change
 from reconciler.providers.revcent.state import (
@@ -28,6 +29,7 @@ from reconciler.providers.revcent.state import (
     comparable,
     options_from_body,
 )
+from reconciler.providers.revcent.types import integration_type
 from reconciler.ratelimit import RateLimiter
 
 ENV_URL = "REVCENT_API_URL"
@@ -47,6 +49,8 @@ class RevCentProvider:
     def __init__(self, settings: ApiSettings, *, limiter: RateLimiter | None = None):
         self.client = RevCentClient(settings, limiter=limiter)
         self._sites: list[dict[str, Any]] | None = None
+        # live id, or desired name of a create -> the integration_type every read-back keeps
+        self._types: dict[str, str] = {}
 
     def close(self) -> None:
         self.client.close()
@@ -78,6 +82,10 @@ class RevCentProvider:
         by_id = [s for s in self.sites if s.get("id") == reference]
         matches = by_id or [s for s in self.sites if s.get("name") == reference]
         return Catalog(matches[0]) if len(matches) == 1 else None
+
+    def discovery(self) -> RevCentDiscovery:
+        """Read-only discovery: site integrations, their fields, an account's assets."""
+        return RevCentDiscovery(self)
 
     # -- planning and checking ------------------------------------------------------------
     def check_live(
@@ -114,6 +122,9 @@ class RevCentProvider:
                     "give the new integration another name, and disable the old one",
                 )
             )
+        expected = desired.type or integration_type(site.site)
+        if expected:
+            self._types[current.id if current is not None else desired.name] = expected
         change = plan_change(desired, current, site, options)
         if current is not None:
             change = _with_fingerprint(change, self.fingerprint(live or {}))
@@ -186,7 +197,13 @@ class RevCentProvider:
         return None
 
     def verify(self, step: Step, live: dict[str, Any]) -> list[Mismatch]:
-        return verify_step(step, LiveIntegration.from_body(live))
+        mismatches = verify_step(step, LiveIntegration.from_body(live))
+        # The guide: after every edit, check the integration type remains correct.
+        expected = self._types.get(str(live.get("id"))) or self._types.get(str(live.get("name")))
+        have = integration_type(live.get("site_third_party_integration"))
+        if expected and have != expected:
+            mismatches.append(Mismatch("integration_type", expected, have))
+        return mismatches
 
     def recheck(self, step: Step, live: dict[str, Any]) -> list[str]:
         if not step.recheck_assets:
