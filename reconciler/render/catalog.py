@@ -109,7 +109,7 @@ def _field_words(f: FieldInfo) -> str:
     words = [f.type, "required" if f.required else "optional"]
     if f.multiple:
         words.append("multiple")
-    if f.secret:
+    if f.secret and f.type != "secret":
         words.append("secret")
     if f.asset:
         words.append("values: account assets")

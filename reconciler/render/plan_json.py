@@ -45,6 +45,7 @@ def _change(change: Change) -> dict[str, Any]:
         "source": change.source,
         "live_fingerprint": change.live_fingerprint,
         "retires": change.retires,
+        "affects": list(change.affects),
         "fields": [
             {
                 "path": f.path,
@@ -112,6 +113,7 @@ def plan_from_data(data: Any, source: str = "plan file") -> Plan:
                 notes=tuple(c.get("notes", ())),
                 live_fingerprint=c.get("live_fingerprint"),
                 retires=c.get("retires", False),
+                affects=tuple(c.get("affects", ())),
             )
             for c in data["changes"]
         )

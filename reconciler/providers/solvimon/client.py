@@ -21,6 +21,8 @@ ERROR_TYPES = ("API_ERROR", "INVALID_REQUEST")
 
 def solvimon_error(body: Any) -> tuple[str | None, str | None] | None:
     """An ``ApiError`` body → (code, message naming the field); any other object is no error."""
+    if isinstance(body, list):
+        return None  # a bare list answer (the default mandates): the caller checks its items
     if not isinstance(body, dict):
         return ("malformed_response", f"expected a JSON object, got {type(body).__name__}")
     if body.get("type") not in ERROR_TYPES or "code" not in body:
@@ -99,6 +101,21 @@ class SolvimonClient:
             json_body=body,
         )
         return _checked(answer, "patchIntegrationsByResourceId")
+
+    def default_mandates(self) -> list[dict[str, Any]]:
+        """The default e-invoicing mandates (the spec: a bare array; a ``data`` page accepted)."""
+        body = self.api.request(
+            "GET",
+            f"{BASE}/e-invoicing/default-mandates",
+            operation="getIntegrationsEInvoicingDefaultMandates",
+        )
+        items = body.get("data") if isinstance(body, dict) else body
+        if not isinstance(items, list) or not all(isinstance(m, dict) for m in items):
+            raise MalformedResponse(
+                "getIntegrationsEInvoicingDefaultMandates: the answer is not a list of mandates",
+                operation="getIntegrationsEInvoicingDefaultMandates",
+            )
+        return items
 
     def change_status(
         self, integration_id: str, action: str, operation: str, idempotency_key: str

@@ -27,6 +27,7 @@ from reconciler.providers.solvimon import catalog_checks
 from reconciler.providers.solvimon import desired as desired_module
 from reconciler.providers.solvimon.client import DEFAULT_URL, SolvimonClient
 from reconciler.providers.solvimon.desired import DesiredSolvimonIntegration
+from reconciler.providers.solvimon.discovery import SolvimonDiscovery
 from reconciler.providers.solvimon.fields import (
     ARRAY_KEYS,
     OBJECTS,
@@ -75,6 +76,10 @@ class SolvimonProvider:
     # -- desired state --------------------------------------------------------------------
     def parse(self, document: Document) -> DesiredSolvimonIntegration:
         return desired_module.from_document(document)
+
+    def discovery(self) -> SolvimonDiscovery:
+        """Read-only discovery: the integration types, their fields, the default mandates."""
+        return SolvimonDiscovery(self)
 
     # -- reading --------------------------------------------------------------------------
     def list_live(self) -> Iterator[LiveRef]:
