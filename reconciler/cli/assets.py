@@ -10,7 +10,7 @@ from reconciler import exitcodes
 from reconciler.cli.discover import discoveries, provider_option
 from reconciler.cli.options import api_options, collect, connection, format_option
 from reconciler.errors import ConfigError
-from reconciler.providers.discovery import AssetReport
+from reconciler.providers.discovery import AssetReport, NoAssets
 from reconciler.render import catalog as render
 
 
@@ -33,15 +33,17 @@ def assets(name: str, provider: str | None, output_format: str, **kwargs: Any) -
     """
     options = collect(kwargs)
     with connection(options) as conn, discoveries(conn, provider) as found:
-        errors: list[str] = []
+        errors: list[ConfigError] = []
         reports: list[AssetReport] = []
         for discovery in found.values():
             try:
                 reports.append(discovery.assets(name))
             except ConfigError as exc:
-                errors.append(str(exc))
+                errors.append(exc)
         if not reports:
-            raise ConfigError("; ".join(errors))
+            # A provider without assets is named only when no other provider was asked.
+            relevant = [e for e in errors if not isinstance(e, NoAssets)] or errors
+            raise ConfigError("; ".join(str(e) for e in relevant))
         if len(reports) > 1:
             where = ", ".join(r.provider for r in reports)
             raise ConfigError(f"{name!r} names an integration of {where}: add --provider")

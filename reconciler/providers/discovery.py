@@ -11,6 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from reconciler.errors import ConfigError
+
+
+class NoAssets(ConfigError):
+    """The provider has no account assets at all (asked only when no other provider answers)."""
+
 
 @dataclass(frozen=True)
 class FieldInfo:

@@ -230,11 +230,13 @@ def assets_markdown(report: AssetReport) -> str:
         f"### {report.provider}: {escape(report.name)} (`{report.id}`)",
         "",
         f"Site integration {escape(report.site_name)} (`{report.site_id}`), type "
-        f"{escape(report.type or '(none)')}, enabled: {report.enabled}.",
+        f"{escape(report.type or '(none)')}, enabled: "
+        f"{ {True: 'yes', False: 'no', None: 'unknown'}[report.enabled] }.",
         "",
     ]
     if report.credential_id:
-        out += [f"Credentials `{report.credential_id}`: {yes(report.credentials_saved)} saved.", ""]
+        saved = "saved" if report.credentials_saved else "not saved"
+        out += [f"Credentials `{report.credential_id}`: {saved}.", ""]
     out += ["| Field | Source | Offered | Saved |", "|---|---|---|---|"]
     for f in report.fields:
         offered = "unknown until credentials are saved" if f.offered is None else ""

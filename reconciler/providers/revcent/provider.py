@@ -199,8 +199,13 @@ class RevCentProvider:
     def verify(self, step: Step, live: dict[str, Any]) -> list[Mismatch]:
         mismatches = verify_step(step, LiveIntegration.from_body(live))
         # The guide: after every edit, check the integration type remains correct.
+        site = live.get("site_third_party_integration") or {}
         expected = self._types.get(str(live.get("id"))) or self._types.get(str(live.get("name")))
-        have = integration_type(live.get("site_third_party_integration"))
+        if expected is None:
+            # Planned by another instance (a saved plan): the catalog's type of that site.
+            listed = [s for s in self.sites if s.get("id") == site.get("id")]
+            expected = integration_type(listed[0]) if len(listed) == 1 else None
+        have = integration_type(site)
         if expected and have != expected:
             mismatches.append(Mismatch("integration_type", expected, have))
         return mismatches

@@ -19,6 +19,7 @@ from reconciler.providers.discovery import (
     FieldInfo,
     GroupInfo,
     Listing,
+    NoAssets,
     SiteInfo,
     Table,
 )
@@ -185,7 +186,7 @@ class SolvimonDiscovery:
         return starter_yaml(site)
 
     def assets(self, reference: str) -> AssetReport:
-        raise ConfigError(
+        raise NoAssets(
             "solvimon: integrations have no account assets to choose from; "
             "'reconciler catalog --provider solvimon' shows the types and their fields"
         )
