@@ -202,9 +202,17 @@ def test_every_revcent_starter_validates_live_and_plans_a_disabled_create(
     path = tmp_path / "starter.yaml"
     path.write_text(out, encoding="utf-8")
     code, out, err = cli(capsys, monkeypatch, sandbox, "validate", str(path))
-    assert (code, out) == (0, "ok: 1 integration(s) in 1 file(s) are valid (schema checks)\n")
+    assert (code, out, err) == (
+        0,
+        "ok: 1 integration(s) in 1 file(s) are valid (schema checks)\n",
+        "",
+    )
     code, out, err = cli(capsys, monkeypatch, sandbox, "validate", str(path), "--live")
-    assert (code, out) == (0, "ok: 1 integration(s) in 1 file(s) are valid (live catalog checks)\n")
+    assert (code, out, err) == (
+        0,
+        "ok: 1 integration(s) in 1 file(s) are valid (live catalog checks)\n",
+        "",
+    )
     code, out, _ = cli(capsys, monkeypatch, sandbox, "plan", str(path), "--format", "json")
     assert code == 0
     [change] = json.loads(out)["changes"]
