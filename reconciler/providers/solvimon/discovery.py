@@ -9,7 +9,7 @@ thing read from the account (GET /v1/integrations/e-invoicing/default-mandates).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from reconciler.config.schema import load_schema
@@ -129,7 +129,7 @@ def type_info(kind: str) -> SiteInfo:
     )
 
 
-def mandates_table(rows: list[Mapping[str, Any]] | None, note: str = "") -> Table:
+def mandates_table(rows: Sequence[Mapping[str, Any]] | None, note: str = "") -> Table:
     columns = ("NAME", "COUNTRY", "FILE FORMATS")
     if rows is None:
         return Table("default_mandates", MANDATES, columns, available=False, note=note)
