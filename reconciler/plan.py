@@ -61,6 +61,8 @@ class Change:
     notes: tuple[str, ...] = ()
     live_fingerprint: str | None = None
     retires: bool = False  # takes a live integration out of service (disable, deprecate, …)
+    # what may stop when it is retired: the vendor's features that use it (RevCent: by type)
+    affects: tuple[str, ...] = ()
 
     @property
     def risk(self) -> Risk | None:

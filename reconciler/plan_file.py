@@ -48,6 +48,7 @@ def plan_from_data(data: Any, source: str = "plan file") -> Plan:
                 notes=tuple(c.get("notes", ())),
                 live_fingerprint=c.get("live_fingerprint"),
                 retires=c.get("retires", False),
+                affects=tuple(c.get("affects", ())),
             )
             for c in data["changes"]
         )

@@ -19,6 +19,8 @@ from reconciler.errors import ConfigError, ReconcilerError, SafetyError
 
 COMMANDS = {
     "accounts": "reconciler.cli.accounts:accounts",
+    "assets": "reconciler.cli.assets:assets",
+    "catalog": "reconciler.cli.catalog:catalog",
     "credentials": "reconciler.cli.credentials:credentials",
     "validate": "reconciler.cli.validate:validate",
     "plan": "reconciler.cli.plan:plan",
@@ -35,6 +37,8 @@ COMMANDS = {
 # missing here is imported to ask; tests/test_cli_help.py keeps these equal to the real help.
 SUMMARIES = {
     "accounts": "Print the account directories under ROOT as a JSON list, for a CI matrix.",
+    "assets": "Show the asset values a live integration's account offers, and the saved ones.",
+    "catalog": "List what integrations can be made of, or one SITE's credentials and options.",
     "apply": "Apply the YAML to the account, verifying every change by reading it back.",
     "credentials": "Have a person enter NAME's credentials in a RevCent Secure Form, then save "
     "and verify.",

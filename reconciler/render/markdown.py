@@ -47,9 +47,11 @@ def render_markdown(plan: Plan, *, title: str = "reconciler plan", limit: int = 
     sections: list[str] = []
     for change in pending:
         fields = ", ".join(f"`{f.path}`" for f in change.fields) or "—"
+        risk = RISK_BADGE[change.risk]
+        if change.retires and change.affects:
+            risk += f" — may stop: {escape(', '.join(change.affects))}"
         table.append(
-            f"| {RISK_BADGE[change.risk]} | {change.action} | {escape(change.name)} "
-            f"| {fields} | `{change.source}` |"
+            f"| {risk} | {change.action} | {escape(change.name)} | {fields} | `{change.source}` |"
         )
         sections.append(_section(change))
 

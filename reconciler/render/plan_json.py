@@ -44,6 +44,7 @@ def _change(change: Change) -> dict[str, Any]:
         "source": change.source,
         "live_fingerprint": change.live_fingerprint,
         "retires": change.retires,
+        "affects": list(change.affects),
         "fields": [
             {
                 "path": f.path,

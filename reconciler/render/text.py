@@ -46,12 +46,20 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _stops(change: Change) -> str:
+    """What a disable may stop, on the risk line itself (the reviewer's first look)."""
+    if not (change.retires and change.affects):
+        return ""
+    return f"; may stop: {', '.join(change.affects)}"
+
+
 def _change(change: Change, paint: _Paint) -> list[str]:
     risk = change.risk or "low"
     ident = f" ({change.id})" if change.id else ""
     head = (
         f"{paint(SYMBOLS[change.action] + ' ' + change.action, change.action)}  "
-        f"{change.name}{ident}  {paint('[' + risk + ' risk]', risk)}  {change.source}"
+        f"{change.name}{ident}  {paint('[' + risk + ' risk' + _stops(change) + ']', risk)}  "
+        f"{change.source}"
     )
     lines = [head]
     width = max((len(f.path) for f in change.fields), default=0)

@@ -78,7 +78,7 @@ def problems(tail: str) -> list[str]:
         (
             "colour: red\n",
             "a.yaml:4:1: unknown key 'colour' (known keys: kind, name, id, previously, "
-            "description, enabled, site_integration, credentials, options, ignore)",
+            "description, enabled, type, site_integration, credentials, options, ignore)",
         ),
         (
             "ignore: [options.company.company_code.extra]\n",

@@ -19,6 +19,7 @@ from typing import Any
 from reconciler.errors import Problem
 from reconciler.model import PathKey
 from reconciler.providers.revcent.desired import DesiredIntegration
+from reconciler.providers.revcent.types import integration_type
 
 Body = Mapping[str, Any]
 
@@ -80,6 +81,7 @@ def _check(item: DesiredIntegration, sites: Sequence[Body], live: Body | None) -
     if site is None:
         return [problem] if problem else []
     problems = list(_check_live_site(item, site, live))
+    problems.extend(_check_type(item, site, live))
     problems.extend(_check_credentials(item, site, live))
     problems.extend(_check_options(item, site, live))
     problems.extend(_check_complete(item, site, live))
@@ -112,6 +114,29 @@ def _check_ignore(item: DesiredIntegration, site: Body) -> Iterator[Problem]:
             f"{item.name}: ignore path {path!r} names nothing {site.get('name')} has",
             f"paths it can manage: {', '.join(valid)}",
         )
+
+
+def _check_type(item: DesiredIntegration, site: Body, live: Body | None) -> Iterator[Problem]:
+    """A written ``type`` must be the site integration's ``integration_type``, in the catalog
+    and in the live integration (the guide: confirm the type before relying on it)."""
+    if item.type is None:
+        return
+    live_site = (live or {}).get("site_third_party_integration") or {}
+    for where, body in (("site integration", site), ("the live integration's site", live_site)):
+        if body is live_site and live_site.get("id") != site.get("id"):
+            continue  # another site altogether: reported by _check_live_site
+        have = integration_type(body)
+        if have == item.type:
+            continue
+        shown = f"is of type {have!r}" if have else "has no integration_type"
+        yield item.document.problem(
+            ("type",),
+            f"{item.name}: {where} {body.get('name')!r} ({body.get('id')}) {shown}, "
+            f"not {item.type!r}",
+            f"choose a site integration of type {item.type} ('reconciler catalog' lists "
+            "them), or correct 'type'",
+        )
+        return
 
 
 def _check_live_site(item: DesiredIntegration, site: Body, live: Body | None) -> Iterator[Problem]:

@@ -54,6 +54,8 @@ class DesiredIntegration:
     description: str | None = None
     enabled: bool | None = None
     site_integration: str
+    # the site integration's integration_type the file relies on (None: not checked)
+    type: str | None = None
     credentials: Credentials | None = None
     options: OptionMap = field(default_factory=lambda: _EMPTY)
     ignore: frozenset[str] = frozenset()
@@ -102,6 +104,7 @@ def from_document(document: Document) -> DesiredIntegration:
         description=data.get("description"),
         enabled=data.get("enabled"),
         site_integration=data["site_integration"],
+        type=data.get("type"),
         credentials=_credentials(document, credentials) if credentials is not None else None,
         options=_options(data.get("options") or {}),
         ignore=frozenset(data.get("ignore") or ()),

@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.providers.base import FIX_KEY
 from reconciler.providers.revcent.descriptor import KIND
 from reconciler.providers.revcent.state import LiveIntegration, comparable
+from reconciler.providers.revcent.types import TYPES, integration_type
 
 
 def export_document(live: Mapping[str, Any], site_ref: str | None = None) -> dict[str, Any]:
@@ -23,6 +24,7 @@ def export_document(live: Mapping[str, Any], site_ref: str | None = None) -> dic
     to keep them); unsaved ones are left out, as is a description RevCent holds none of
     (``""`` would be a change). ``enabled: true`` is left out too while the credentials it
     needs are missing: RevCent could not enable it again, so the file cannot demand it.
+    ``type`` is the site's integration type, when it is one the schema knows.
     """
     current = LiveIntegration.from_body(live)
     site = current.catalog
@@ -33,6 +35,9 @@ def export_document(live: Mapping[str, Any], site_ref: str | None = None) -> dic
     if saved or not current.enabled:
         doc["enabled"] = bool(current.enabled)
     doc["site_integration"] = site_ref or site.site_id
+    kind = integration_type(site.site)
+    if kind in TYPES:  # what the file relies on: plan refuses another type from now on
+        doc["type"] = kind
     if site.credential_id and site.credential_id in current.credentials_saved:
         doc["credentials"] = {"id": site.credential_id, "external": True}
     options: dict[str, dict[str, Any]] = {}

@@ -23,6 +23,7 @@ from reconciler.providers.revcent.state import (
     norm_values,
     options_body,
 )
+from reconciler.providers.revcent.types import dependents, disable_note, integration_type
 
 if TYPE_CHECKING:
     from reconciler.providers.revcent.desired import DesiredIntegration
@@ -154,6 +155,11 @@ def plan_change(
         desired, live, fields, creds_body, merged if option_changes else None, recheck, catalog
     )
     action: Action = "update" if steps else "noop"
+    retires = any(s.body.get("enabled") is False for s in steps)
+    kind = integration_type(catalog.site) or integration_type(site.site)
+    if retires:
+        # The guide: before disabling, consider the features that use the integration.
+        notes.append(disable_note(kind))
     change = Change(
         PROVIDER,
         KIND,
@@ -164,7 +170,8 @@ def plan_change(
         tuple(fields) if steps else (),
         tuple(steps),
         tuple(notes) if steps or waiting else (),  # unsaved form credentials: always said
-        retires=any(s.body.get("enabled") is False for s in steps),
+        retires=retires,
+        affects=dependents(kind) if retires else (),
     )
     return change
 

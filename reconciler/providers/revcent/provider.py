@@ -21,6 +21,7 @@ from reconciler.providers.revcent import desired as desired_module
 from reconciler.providers.revcent.client import RevCentClient
 from reconciler.providers.revcent.descriptor import DESCRIPTOR
 from reconciler.providers.revcent.desired import DesiredIntegration
+from reconciler.providers.revcent.discovery import RevCentDiscovery
 from reconciler.providers.revcent.export import export_document
 from reconciler.providers.revcent.planning import CREATE, diff_fields, plan_change
 from reconciler.providers.revcent.state import (
@@ -29,6 +30,7 @@ from reconciler.providers.revcent.state import (
     comparable,
     options_from_body,
 )
+from reconciler.providers.revcent.types import integration_type
 from reconciler.ratelimit import RateLimiter
 
 
@@ -41,6 +43,8 @@ class RevCentProvider:
     def __init__(self, settings: ApiSettings, *, limiter: RateLimiter | None = None):
         self.client = RevCentClient(settings, limiter=limiter)
         self._sites: list[dict[str, Any]] | None = None
+        # live id, or desired name of a create -> the integration_type every read-back keeps
+        self._types: dict[str, str] = {}
 
     def close(self) -> None:
         self.client.close()
@@ -72,6 +76,10 @@ class RevCentProvider:
         by_id = [s for s in self.sites if s.get("id") == reference]
         matches = by_id or [s for s in self.sites if s.get("name") == reference]
         return Catalog(matches[0]) if len(matches) == 1 else None
+
+    def discovery(self) -> RevCentDiscovery:
+        """Read-only discovery: site integrations, their fields, an account's assets."""
+        return RevCentDiscovery(self)
 
     # -- planning and checking ------------------------------------------------------------
     def check_live(
@@ -108,6 +116,9 @@ class RevCentProvider:
                     "give the new integration another name, and disable the old one",
                 )
             )
+        expected = desired.type or integration_type(site.site)
+        if expected:
+            self._types[current.id if current is not None else desired.name] = expected
         change = plan_change(desired, current, site, options)
         if current is not None:
             change = _with_fingerprint(change, self.fingerprint(live or {}))
@@ -180,7 +191,18 @@ class RevCentProvider:
         return None
 
     def verify(self, step: Step, live: dict[str, Any]) -> list[Mismatch]:
-        return verify_step(step, LiveIntegration.from_body(live))
+        mismatches = verify_step(step, LiveIntegration.from_body(live))
+        # The guide: after every edit, check the integration type remains correct.
+        site = live.get("site_third_party_integration") or {}
+        expected = self._types.get(str(live.get("id"))) or self._types.get(str(live.get("name")))
+        if expected is None:
+            # Planned by another instance (a saved plan): the catalog's type of that site.
+            listed = [s for s in self.sites if s.get("id") == site.get("id")]
+            expected = integration_type(listed[0]) if len(listed) == 1 else None
+        have = integration_type(site)
+        if expected and have != expected:
+            mismatches.append(Mismatch("integration_type", expected, have))
+        return mismatches
 
     def recheck(self, step: Step, live: dict[str, Any]) -> list[str]:
         if not step.recheck_assets:

@@ -105,6 +105,21 @@ class SolvimonClient:
         )
         return _checked(answer, "patchIntegrationsByResourceId")
 
+    def default_mandates(self) -> list[dict[str, Any]]:
+        """The default e-invoicing mandates (the spec: a bare array; a ``data`` page accepted)."""
+        body = self.api.request(
+            "GET",
+            f"{BASE}/e-invoicing/default-mandates",
+            operation="getIntegrationsEInvoicingDefaultMandates",
+        )
+        items = body.get("data") if isinstance(body, dict) else body
+        if not isinstance(items, list) or not all(isinstance(m, dict) for m in items):
+            raise MalformedResponse(
+                "getIntegrationsEInvoicingDefaultMandates: the answer is not a list of mandates",
+                operation="getIntegrationsEInvoicingDefaultMandates",
+            )
+        return items
+
     def change_status(
         self, integration_id: str, action: str, operation: str, idempotency_key: str
     ) -> dict[str, Any]:

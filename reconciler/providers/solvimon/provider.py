@@ -44,6 +44,7 @@ from reconciler.providers.solvimon.connection import (
 )
 from reconciler.providers.solvimon.descriptor import DESCRIPTOR, KIND
 from reconciler.providers.solvimon.desired import DesiredSolvimonIntegration
+from reconciler.providers.solvimon.discovery import SolvimonDiscovery
 from reconciler.providers.solvimon.fields import (
     ARRAY_KEYS,
     OBJECTS,
@@ -84,6 +85,10 @@ class SolvimonProvider:
     # -- desired state --------------------------------------------------------------------
     def parse(self, document: Document) -> DesiredSolvimonIntegration:
         return desired_module.from_document(document)
+
+    def discovery(self) -> SolvimonDiscovery:
+        """Read-only discovery: the integration types, their fields, the default mandates."""
+        return SolvimonDiscovery(self)
 
     # -- reading --------------------------------------------------------------------------
     def list_live(self) -> Iterator[LiveRef]:
