@@ -132,16 +132,17 @@ def apply(
         _confirm(auto_approve)
         journal = Journal(journal_path or Journal.default_path())
         try:
-            with applying_progress(len(plan.pending)) as display:
-                executor = Executor(
-                    providers,
-                    parallelism=options.parallelism,
-                    journal=journal,
-                    on_done=_on_done(display),
-                    retry=conn.retry,
-                )
-                with _interruptible(executor, journal, display):
-                    report = executor.apply(plan, stale)
+            display = applying_progress(len(plan.pending))
+            executor = Executor(
+                providers,
+                parallelism=options.parallelism,
+                journal=journal,
+                on_done=_on_done(display),
+                retry=conn.retry,
+            )
+            # Ctrl-C is ours before the bar is drawn, and the bar is gone before it is not
+            with _interruptible(executor, journal, display), display or contextlib.nullcontext():
+                report = executor.apply(plan, stale)
         finally:
             journal.close()
     click.echo(_render_report(report, output_format, list_all), nl=False)

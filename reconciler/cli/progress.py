@@ -176,19 +176,14 @@ class TerminalProgress:
             os.write(self.stream.fileno(), b"\n" + SHOW_CURSOR)
 
 
-@contextlib.contextmanager
-def applying_progress(
-    total: int, stream: IO[str] | None = None
-) -> Iterator[TerminalProgress | None]:
-    """A ``TerminalProgress`` over ``total`` changes while the block runs, or None when
-    ``stream`` (default stderr) is no terminal. The last frame stays: count, rate, time taken.
+def applying_progress(total: int, stream: IO[str] | None = None) -> TerminalProgress | None:
+    """A display over ``total`` changes, not started yet (``with`` starts it), or None when
+    ``stream`` (default stderr) is no terminal. Its last frame stays: count, rate, time taken.
     """
     out = terminal(stream)
     if out is None or total < 1:
-        yield None
-        return
-    with TerminalProgress(out, "Applying", total) as display:
-        yield display
+        return None
+    return TerminalProgress(out, "Applying", total)
 
 
 @contextlib.contextmanager
