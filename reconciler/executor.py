@@ -157,7 +157,12 @@ def _field(step: Step, ref: SecretRef) -> str:
 
 
 class Executor:
-    """Runs the pending changes of a plan against open providers."""
+    """Runs the pending changes of a plan against open providers.
+
+    ``on_done`` is the observer hook (a progress display): called once per pending change
+    with its Result as soon as it is done, from the worker thread that did it, in completion
+    order. It must be quick and thread-safe; an exception from it silences it, never the apply.
+    """
 
     def __init__(
         self,
@@ -201,8 +206,7 @@ class Executor:
                 result.steps = [StepResult(s, "skipped") for s in change.steps]
             else:
                 result = self._guarded(change)
-            if self.on_done is not None:
-                self.on_done(result)
+            self._tell(result)
             return result
 
         last = "interrupted"
@@ -215,6 +219,18 @@ class Executor:
             summary = ApplyReport(results, self.journal.path).summary_line() if results else None
             self.journal.write(last, summary=summary or "no result (the run was cut short)")
         return report
+
+    def _tell(self, result: Result) -> None:
+        """Hand ``result`` to ``on_done``. Why an observer's error is swallowed: changes are
+        being sent; a broken display (a closed terminal) must not cut the run short, leaving
+        the account half changed and no report."""
+        observer = self.on_done
+        if observer is None:
+            return
+        try:
+            observer(result)
+        except Exception:
+            self.on_done = None  # told once is enough: the display is gone
 
     # -- one integration ------------------------------------------------------------------
     def _guarded(self, change: Change) -> Result:

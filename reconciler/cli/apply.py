@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
@@ -22,8 +22,10 @@ from reconciler.cli.options import (
     format_option,
     open_providers,
     rotate_option,
+    use_color,
 )
-from reconciler.cli.plan import make_plan, render
+from reconciler.cli.plan import make_plan
+from reconciler.cli.progress import TerminalProgress, applying_progress
 from reconciler.errors import ConfigError
 from reconciler.executor import ApplyReport, Executor, Result, unresolvable_secrets
 from reconciler.journal import Journal
@@ -35,6 +37,7 @@ from reconciler.render.report import (
     render_report_markdown,
     render_report_text,
 )
+from reconciler.render.text import render_text
 from reconciler.safety import Rails, check
 from reconciler.saved_plan import reconcile
 from reconciler.workspace import load_workspace
@@ -66,6 +69,12 @@ from reconciler.workspace import load_workspace
     type=click.IntRange(0),
     help="Safety rail: refuse when more integrations than this would be disabled.",
 )
+@click.option(
+    "--list-all",
+    is_flag=True,
+    help="Text report: list every integration with its steps, not only those that did not "
+    "apply cleanly (JSON and Markdown always list all).",
+)
 @rotate_option
 @api_options
 def apply(
@@ -76,6 +85,7 @@ def apply(
     force: bool,
     max_change_percent: float,
     max_disables: int,
+    list_all: bool,
     rotate: tuple[str, ...],
     **kwargs: Any,
 ) -> int:
@@ -113,33 +123,53 @@ def apply(
         missing = unresolvable_secrets(plan, stale.keys())
         if missing:
             raise ConfigError(missing)  # every unreadable reference at once; nothing sent
-        click.echo(render(plan, "text"), nl=False, err=output_format != "text", color=True)
+        # the plan goes to stderr when stdout carries JSON or Markdown; colour by that stream
+        err = output_format != "text"
+        shown = render_text(plan, color=use_color(sys.stderr if err else sys.stdout))
+        click.echo(shown, nl=False, err=err, color=True)
         if not force:
             check(plan, Rails(max_change_percent / 100, 10, max_disables))
         _confirm(auto_approve)
         journal = Journal(journal_path or Journal.default_path())
         try:
+            display = applying_progress(len(plan.pending))
             executor = Executor(
                 providers,
                 parallelism=options.parallelism,
                 journal=journal,
-                on_done=_progress(len(plan.pending)),
+                on_done=_on_done(display),
                 retry=conn.retry,
             )
-            with _interruptible(executor, journal):
+            # Ctrl-C is ours before the bar is drawn, and the bar is gone before it is not
+            with _interruptible(executor, journal, display), display or contextlib.nullcontext():
                 report = executor.apply(plan, stale)
         finally:
             journal.close()
-    click.echo(_render_report(report, output_format), nl=False)
+    click.echo(_render_report(report, output_format, list_all), nl=False)
     return report.exit_code
 
 
+def _on_done(display: TerminalProgress | None) -> Callable[[Result], None] | None:
+    """The executor's callback that advances the display (names and counts only)."""
+    if display is None:
+        return None
+
+    def on_done(result: Result) -> None:
+        display.advance(f"{result.change.provider}: {result.change.name}")
+
+    return on_done
+
+
 @contextlib.contextmanager
-def _interruptible(executor: Executor, journal: Journal) -> Iterator[None]:
+def _interruptible(
+    executor: Executor, journal: Journal, display: TerminalProgress | None = None
+) -> Iterator[None]:
     """Ctrl-C while applying: the first stops new steps, the second exits at once (130).
 
     Why not click's default (KeyboardInterrupt → "Aborted." exit 1): changes were already
-    sent, so the run must end with a report and an ``interrupted`` journal record.
+    sent, so the run must end with a report and an ``interrupted`` journal record. With a
+    progress display, the first notice is printed above the bar, and the second Ctrl-C gives
+    the cursor back before the process ends.
     """
     if threading.current_thread() is not threading.main_thread():
         yield  # signals reach the main thread only (tests may apply from a worker)
@@ -150,12 +180,17 @@ def _interruptible(executor: Executor, journal: Journal) -> Iterator[None]:
         presses[0] += 1
         if presses[0] == 1:
             executor.interrupt()
-            click.echo(
-                "\nInterrupted: no new step starts; waiting for the requests in flight "
-                "(Ctrl-C again exits at once).",
-                err=True,
+            notice = (
+                "Interrupted: no new step starts; waiting for the requests in flight "
+                "(Ctrl-C again exits at once)."
             )
+            if display is not None:
+                display.note(notice)
+            else:
+                click.echo("\n" + notice, err=True)
             return
+        if display is not None:
+            display.abandon()
         journal.write_now("interrupted", summary="second Ctrl-C: exited at once")
         where = f"; see the journal {journal.path}" if journal.path else ""
         sys.stderr.write(
@@ -198,29 +233,9 @@ def _confirm(auto_approve: bool) -> None:
         raise click.Abort()
 
 
-def _progress(total: int) -> Any:
-    done = [0]
-    interactive = sys.stderr.isatty()
-
-    def on_done(result: Result) -> None:
-        done[0] += 1
-        if interactive:
-            echo_err_inline(
-                f"\r[{done[0]}/{total}] {result.outcome:8} {result.change.name[:50]:50}"
-            )
-            if done[0] == total:
-                click.echo("", err=True)
-
-    return on_done
-
-
-def echo_err_inline(text: str) -> None:
-    click.echo(text, err=True, nl=False)
-
-
-def _render_report(report: ApplyReport, output_format: str) -> str:
+def _render_report(report: ApplyReport, output_format: str, list_all: bool) -> str:
     if output_format == "json":
         return render_report_json(report)
     if output_format == "markdown":
         return render_report_markdown(report)
-    return render_report_text(report)
+    return render_report_text(report, list_all=list_all)

@@ -60,22 +60,21 @@ def render_report_json(report: ApplyReport) -> str:
     return json.dumps(report_to_data(report), indent=2, ensure_ascii=False) + "\n"
 
 
-def render_report_text(report: ApplyReport) -> str:
+def render_report_text(report: ApplyReport, *, list_all: bool = False) -> str:
+    """The report for a person: what did not apply cleanly in full, the rest as one count.
+
+    Why collapse: 200 clean integrations are 400 lines that hide the one failure; a clean
+    integration is applied, every step verified, none adopted, no message. ``list_all`` lists
+    every integration with its steps (``apply --list-all``); JSON always does.
+    """
+    clean = [] if list_all else [r for r in report.results if _clean(r)]
     lines: list[str] = []
+    if clean:
+        lines.append(f"{MARKS['applied']} {len(clean)} applied and verified")
+    kept = {id(r) for r in clean}
     for result in report.results:
-        ident = f" ({result.id})" if result.id else ""
-        lines.append(f"{MARKS[result.outcome]} {result.outcome}  {result.change.name}{ident}")
-        for s in result.steps:
-            extra = " (adopted the integration a lost answer had created)" if s.adopted else ""
-            lines.append(
-                f"    {STEP_MARKS[s.status]:8} {s.step.operation}  {s.step.purpose}{extra}"
-            )
-            for m in s.mismatches:
-                lines.append(
-                    f"             {m.path}: sent {show(m.expected)}, stored {show(m.actual)}"
-                )
-        if result.message:
-            lines.append(f"    {result.message}")
+        if id(result) not in kept:
+            lines += _result_lines(result)
     lines.append("")
     if report.interrupted:
         lines.append("Interrupted (Ctrl-C): steps in flight finished; no new step was started.")
@@ -83,6 +82,27 @@ def render_report_text(report: ApplyReport) -> str:
     if report.journal_path:
         lines.append(f"Journal: {report.journal_path}")
     return "\n".join(lines) + "\n"
+
+
+def _clean(result: Result) -> bool:
+    return (
+        result.outcome == "applied"
+        and result.message is None
+        and all(s.status == "verified" and not s.adopted for s in result.steps)
+    )
+
+
+def _result_lines(result: Result) -> list[str]:
+    ident = f" ({result.id})" if result.id else ""
+    lines = [f"{MARKS[result.outcome]} {result.outcome}  {result.change.name}{ident}"]
+    for s in result.steps:
+        extra = " (adopted the integration a lost answer had created)" if s.adopted else ""
+        lines.append(f"    {STEP_MARKS[s.status]:8} {s.step.operation}  {s.step.purpose}{extra}")
+        for m in s.mismatches:
+            lines.append(f"             {m.path}: sent {show(m.expected)}, stored {show(m.actual)}")
+    if result.message:
+        lines.append(f"    {result.message}")
+    return lines
 
 
 def render_report_markdown(report: ApplyReport) -> str:

@@ -1,5 +1,5 @@
 """Colour conventions of the real CLI (issue 16.6): NO_COLOR, FORCE_COLOR, TERM=dumb,
-``--no-color``, and a terminal versus a pipe."""
+``--color``/``--no-color``, and a terminal versus a pipe (docs/terminal.md)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def _plan(tmp_path: Path, extra: dict[str, str], *flags: str, top: tuple[str, ..
         ({}, False),  # a pipe: no colour
         ({"FORCE_COLOR": "1"}, True),
         ({"FORCE_COLOR": "true"}, True),
-        ({"FORCE_COLOR": "0"}, False),
+        ({"FORCE_COLOR": "0"}, True),  # force-color.org: "regardless of its value"
         ({"FORCE_COLOR": ""}, False),
         ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
         ({"FORCE_COLOR": "1", "NO_COLOR": ""}, True),  # empty NO_COLOR is unset
@@ -66,12 +66,22 @@ def test_no_color_flag_beats_force_color(tmp_path: Path) -> None:
     assert ESC not in _plan(tmp_path, {"FORCE_COLOR": "1"}, top=("--no-color",))
 
 
+def test_color_flag_beats_no_color_even_into_a_pipe(tmp_path: Path) -> None:
+    # no-color.org: per-instance command-line arguments should override NO_COLOR
+    assert ESC in _plan(tmp_path, {"NO_COLOR": "1"}, top=("--color",))
+
+
+def test_the_last_of_color_and_no_color_wins(tmp_path: Path) -> None:
+    assert ESC not in _plan(tmp_path, {}, top=("--color", "--no-color"))
+    assert ESC in _plan(tmp_path, {}, top=("--no-color", "--color"))
+
+
 def test_json_output_never_coloured(tmp_path: Path) -> None:
     out = _plan(tmp_path, {"FORCE_COLOR": "1"}, "--format", "json")
     assert ESC not in out
 
 
-def _on_terminal(tmp_path: Path, extra: dict[str, str]) -> str:
+def _on_terminal(tmp_path: Path, extra: dict[str, str], top: tuple[str, ...] = ()) -> str:
     """Everything ``plan`` writes on a pseudo-terminal (bounded: 120 s, 4 MiB)."""
     import pty
 
@@ -80,6 +90,7 @@ def _on_terminal(tmp_path: Path, extra: dict[str, str]) -> str:
         sys.executable,
         "-m",
         "reconciler",
+        *top,
         "plan",
         EXAMPLES,
         "--sandbox",
@@ -122,3 +133,10 @@ def test_plan_on_a_terminal(tmp_path: Path, extra: dict[str, str], coloured: boo
     out = _on_terminal(tmp_path, extra)
     assert "+ create" in out
     assert (ESC in out) is coloured
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_no_color_flag_on_a_terminal(tmp_path: Path) -> None:
+    out = _on_terminal(tmp_path, {}, top=("--no-color",))
+    assert "+ create" in out
+    assert ESC not in out
