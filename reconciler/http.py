@@ -453,6 +453,10 @@ class PageGuard:
 
     def check(self, page: int, items: list[dict[str, Any]], id_key: str = "id") -> None:
         """Raise MalformedResponse if ``page`` is past the cap or repeats an earlier id."""
+        self.check_ids(page, [item.get(id_key) for item in items])
+
+    def check_ids(self, page: int, ids: list[object]) -> None:
+        """The same checks for a page already reduced to its ids."""
         if page > self.max_pages:
             raise _permanent(
                 MalformedResponse(
@@ -462,7 +466,6 @@ class PageGuard:
                     operation=self.operation,
                 )
             )
-        ids = [item.get(id_key) for item in items]
         repeated = sum(1 for i in ids if i in self._seen)
         if repeated:
             raise _permanent(

@@ -28,7 +28,8 @@ def validate(paths: tuple[str, ...], live: bool, **kwargs: Any) -> int:
     workspace = load_workspace(paths)
     notes = []
     if live:
-        from reconciler.planner import Target, plan_target, read_live
+        from reconciler.live import Target, read_live
+        from reconciler.planner import plan_target
         from reconciler.providers.base import PlanOptions
 
         with connection(options) as conn:
