@@ -24,9 +24,10 @@ from reconciler.errors import ApiError, ConfigError, Problem
 from reconciler.model import DesiredResource
 from reconciler.providers.base import LiveRef, Provider
 from reconciler.providers.paging import ListedPage, PagedListing
+from reconciler.ratelimit import urgent
 
 DEFAULT_PARALLELISM = 16
-MAX_WINDOW = 8  # list pages in flight at most (also at most half the parallelism)
+MAX_WINDOW = 4  # list pages in flight at most (also at most half the parallelism)
 
 # Called as (Gets done, Gets in all or None while listing goes on), never concurrently.
 Progress = Callable[[int, int | None], None]
@@ -204,10 +205,16 @@ class Reading:
             self._progress(self._done, self._total)
 
     def page(self, listing: PagedListing, page: int) -> Future[ListedPage]:
-        return self._pool.submit(0, listing.fetch, page)
+        return self._pool.submit(0, _urgently, listing.fetch, page)
 
     def task(self, func: Callable[[], Any]) -> Future[Any]:
-        return self._pool.submit(0, func)
+        return self._pool.submit(0, _urgently, func)
+
+
+def _urgently(func: Callable[..., Any], *args: Any) -> Any:
+    """Run ``func`` with its requests ahead of the Gets waiting on the rate limiter."""
+    with urgent():
+        return func(*args)
 
 
 class _Listing:
