@@ -7,8 +7,10 @@ lately (the larger of the last second and its last half, so a pace still climbin
 read low); when the server took about all that was sent, the 429 is two requests arriving
 close together and the pace only eases by 3%. Requests are spaced evenly (1/pace apart),
 Retry-After holds everyone back as a floor, list pages (``urgent()``) take the next free moment
-before Gets, and after a quiet while the pace grows: fast (doubling in under a second) until
-two paced 429s have measured the rate, then by 10% a second, so a raised limit is found again.
+before Gets, and after a quiet while the pace grows: fast (doubling in about a third of a
+second) until two 429s met at a steady pace have measured the rate, then by 10% a second, so a
+raised limit is found again. While still climbing fast, a 429 lowers the pace by 15% at most:
+the window lags a climbing pace, and the rate lies just below the pace that met the 429.
 """
 
 from __future__ import annotations
@@ -49,9 +51,11 @@ class RateLimiter:
     MAX_DROP = 0.5  # one fresh 429 at most halves the pace
     QUIET = 0.3  # seconds without a fresh 429 before probing upward
     STEP = 0.1  # probing once the rate is known: growth per second, as a share of the pace
-    FAST_STEP = 1.0  # probing before: the first estimate (from a burst) is usually far too low
+    FAST_STEP = 2.0  # probing before: the first estimate (from a burst) is usually far too low
     HELD = 0.9  # accepted at least this share of the pace: the pace is not above the rate
     NUDGE = 0.97  # then one fresh 429 eases the pace by this factor only
+    STEADY = 0.7  # a 429 measures the rate only if at least this share of the pace got through
+    RAMP_DROP = 0.85  # a 429 met while climbing fast lowers the pace at most to this share
     KNOWN = 2  # fresh 429s met while paced after which the rate counts as known
 
     def __init__(self, rate: float | None = None, *, clock: Callable[[], float] = time.monotonic):
@@ -118,11 +122,13 @@ class RateLimiter:
             stale = sent_at is not None and sent_at < self._lowered_at
             if stale or (sent_at is None and already_paused):
                 return
+            ramping = self._lowered_at > float("-inf") and self._paced_429s < self.KNOWN
             self._lowered_at = now
             self._grown_at = now
-            if self._pace is not None:
-                self._paced_429s += 1
             measured = self._accepted_rate(now)
+            if self._pace and measured is not None and measured >= self.STEADY * self._pace:
+                # Sent at about the pace for a while: the measure is the rate, not a ramp's lag.
+                self._paced_429s += 1
             if measured is not None and self._pace and measured >= self.HELD * self._pace:
                 # The server took about all we sent: the 429 is two requests arriving close
                 # together (a small burst), not a pace above its rate. Ease off a little only.
@@ -130,7 +136,10 @@ class RateLimiter:
             elif measured is not None:
                 pace = max(self.FLOOR, measured * self.MARGIN)
                 if self._pace is not None:  # a slow stretch (few requests) is no measure
-                    pace = max(pace, self._pace * self.MAX_DROP)
+                    # Climbing fast, the window lags the pace: the rate lies just below the
+                    # pace that met the 429, so fall back less far than the lagging measure.
+                    drop = self.RAMP_DROP if ramping else self.MAX_DROP
+                    pace = max(pace, self._pace * drop)
             elif self._pace is not None:
                 pace = max(self.FLOOR, self._pace * self.DECREASE)
             else:
