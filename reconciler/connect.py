@@ -1,4 +1,4 @@
-"""Build provider instances from settings: API URL and key per provider, one shared limiter.
+"""Build provider instances from settings: API URL and key per provider, a limiter per host.
 
 Why not in the CLI: tests, benchmarks and the CLI all connect the same way; keys come only from
 the environment (never argv, which shows in ``ps`` and shell history).
@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+import httpx
 
 from reconciler.errors import ConfigError
 from reconciler.http import ApiSettings, RetryPolicy
@@ -28,11 +30,20 @@ class Connection:
     timeout: float = 30.0
     max_rps: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # One limiter for every host (tests); by default each API host gets its own.
     limiter: RateLimiter | None = None
+    _limiters: dict[tuple[str, str, int], RateLimiter] = field(default_factory=dict, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.limiter is None:
-            self.limiter = RateLimiter(self.max_rps)
+    def limiter_for(self, url: str) -> RateLimiter:
+        """The limiter of ``url``'s host (scheme, host, port), made on first use.
+
+        Why per host: a vendor's rate limit counts every request to its API, whichever
+        provider, thread or step (plan, then apply) sends it; two vendors' limits are
+        unrelated, so one's 429s must not slow the other down.
+        """
+        if self.limiter is not None:
+            return self.limiter
+        return self._limiters.setdefault(host_key(url), RateLimiter(self.max_rps))
 
     def settings_for(self, info: ProviderInfo) -> ApiSettings:
         url = self.urls.get(info.name) or os.environ.get(info.env_url) or info.default_url
@@ -60,7 +71,7 @@ class Connection:
         ]
 
     def open(self, names: Iterable[str]) -> dict[str, Provider]:
-        """One provider instance per name, all sharing this connection's rate limiter."""
+        """One provider instance per name; those on one API host share its rate limiter."""
         names = list(names)
         if self.api_url is not None:
             if len(names) > 1:
@@ -74,5 +85,17 @@ class Connection:
         for name in names:
             info = provider_named(name)
             cls = load_class(info)
-            providers[name] = cls(self.settings_for(info), limiter=self.limiter)
+            settings = self.settings_for(info)
+            providers[name] = cls(settings, limiter=self.limiter_for(settings.base_url))
         return providers
+
+
+def host_key(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of ``url``, the port filled in from the scheme."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return ("", url, 0)  # refused later, with its own message, by the client
+    scheme = parsed.scheme.lower()
+    port = parsed.port or (443 if scheme == "https" else 80)
+    return (scheme, parsed.host.lower(), port)

@@ -9,16 +9,13 @@ as planning, so an account just applied never shows drift).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reconciler.errors import ApiError
+from reconciler.live import DEFAULT_PARALLELISM, Target, read_live
 from reconciler.model import DesiredResource
 from reconciler.plan import Unmanaged
-from reconciler.planner import DEFAULT_PARALLELISM, Target, match, naming
-from reconciler.providers.base import LiveRef
 
 FORMAT_VERSION = 1
 Status = Literal["drifted", "missing", "in_sync"]
@@ -106,30 +103,18 @@ def detect_drift(
 
 def _target_drift(target: Target, parallelism: int) -> tuple[list[DriftItem], list[Unmanaged]]:
     provider = target.provider
-    refs = list(provider.list_live())
-    live_ids = {r.id for r in refs}
-    # A pinned id that is gone is "missing", not an error: match() would refuse it.
-    gone = [d for d in target.desired if d.id and d.id not in live_ids]
-    present = [d for d in target.desired if not (d.id and d.id not in live_ids)]
-    matches = match(present, refs)
-    names = {ref.id: ref.name for ref in matches.values()}
-    ids = sorted(names)
-
-    def get(object_id: str) -> dict[str, Any]:
-        try:
-            return provider.get_live(object_id)
-        except ApiError as exc:
-            raise naming(exc, f"{names[object_id]} ({object_id})") from None
-
-    bodies = dict(zip(ids, _concurrently(get, ids, parallelism), strict=True))
+    # A pinned id that is gone is "missing", not an error: read_live would refuse it.
+    live = read_live(target, parallelism=parallelism, missing_ok=True)
     kind = provider.kinds[0]
-    items = [_missing(provider.name, d) for d in gone]
-    for index, desired in enumerate(present):
-        ref = matches.get(index)
+    items = [_missing(provider.name, target.desired[i]) for i in live.missing]
+    for index, desired in enumerate(target.desired):
+        if index in live.missing:
+            continue
+        ref = live.matches.get(index)
         if ref is None:
             items.append(_missing(provider.name, desired))
             continue
-        changes = provider.drift(desired, bodies[ref.id])
+        changes = provider.drift(desired, live.bodies[ref.id])
         # Providers speak the plan's language (before = live, after = desired).
         fields = tuple(DriftField(c.path, c.after, c.before, c.sensitive) for c in changes)
         items.append(
@@ -143,7 +128,7 @@ def _target_drift(target: Target, parallelism: int) -> tuple[list[DriftItem], li
                 fields,
             )
         )
-    unmanaged = [Unmanaged(provider.name, kind, r.name, r.id) for r in _unmatched(refs, matches)]
+    unmanaged = [Unmanaged(provider.name, kind, r.name, r.id) for r in live.unmatched()]
     return items, unmanaged
 
 
@@ -153,15 +138,3 @@ def _missing(provider: str, desired: DesiredResource) -> DriftItem:
 
 def _source(desired: DesiredResource) -> str:
     return str(desired.document.location())
-
-
-def _unmatched(refs: Sequence[LiveRef], matches: dict[int, LiveRef]) -> list[LiveRef]:
-    taken = {r.id for r in matches.values()}
-    return [r for r in refs if r.id not in taken]
-
-
-def _concurrently(func: Callable[[str], Any], items: list[str], parallelism: int) -> list[Any]:
-    if len(items) <= 1 or parallelism <= 1:
-        return [func(i) for i in items]
-    with ThreadPoolExecutor(max_workers=parallelism) as pool:
-        return list(pool.map(func, items))

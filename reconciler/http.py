@@ -233,7 +233,7 @@ class ApiClient:
                     operation=operation,
                 )
             ) from None
-        url = _safe_url(str(request.url))
+        url = _PrintableUrl(request.url)  # made printable only if an error names it
         deadline = time.monotonic() + self.settings.deadline
         try:
             response = self._http.send(request, stream=True)
@@ -253,7 +253,9 @@ class ApiClient:
             ) from None
         return self._decode(response, content, operation, url, sent_at)
 
-    def _read(self, response: httpx.Response, operation: str, url: str, deadline: float) -> bytes:
+    def _read(
+        self, response: httpx.Response, operation: str, url: _PrintableUrl, deadline: float
+    ) -> bytes:
         """The decompressed body, read incrementally within the deadline and the size cap.
 
         Why: httpx's timeout is between bytes, so a body trickled byte by byte never times
@@ -289,7 +291,12 @@ class ApiClient:
         return b"".join(chunks)
 
     def _decode(
-        self, response: httpx.Response, content: bytes, operation: str, url: str, sent_at: float
+        self,
+        response: httpx.Response,
+        content: bytes,
+        operation: str,
+        url: _PrintableUrl,
+        sent_at: float,
     ) -> Any:
         status = response.status_code
         text = content.decode(response.encoding or "utf-8", errors="replace")
@@ -334,7 +341,7 @@ class ApiClient:
             **kw,
         )
 
-    def _json(self, content: bytes, status: int, operation: str, url: str) -> Any:
+    def _json(self, content: bytes, status: int, operation: str, url: _PrintableUrl) -> Any:
         """Decoded JSON, or None if it is not JSON; too deep a nesting fails clearly."""
         if not content.strip():
             return None
@@ -391,6 +398,26 @@ def _valid_base(url: str) -> bool:
     except (httpx.InvalidURL, ValueError, TypeError):
         return False
     return parsed.scheme in ("http", "https") and bool(parsed.host)
+
+
+class _PrintableUrl:
+    """A request's URL as ``_safe_url`` prints it, worked out on first use.
+
+    Why lazy: only an error message prints it, and making it printable (scrubbing every
+    registered secret) on each of 10,000 successful requests cost some 20 µs apiece.
+    """
+
+    def __init__(self, url: httpx.URL):
+        self._url = url
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = _safe_url(str(self._url))
+        return self._text
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def _safe_url(url: str) -> str:
@@ -454,6 +481,10 @@ class PageGuard:
 
     def check(self, page: int, items: list[dict[str, Any]], id_key: str = "id") -> None:
         """Raise MalformedResponse if ``page`` is past the cap or repeats an earlier id."""
+        self.check_ids(page, [item.get(id_key) for item in items])
+
+    def check_ids(self, page: int, ids: list[object]) -> None:
+        """The same checks for a page already reduced to its ids."""
         if page > self.max_pages:
             raise _permanent(
                 MalformedResponse(
@@ -463,7 +494,6 @@ class PageGuard:
                     operation=self.operation,
                 )
             )
-        ids = [item.get(id_key) for item in items]
         repeated = sum(1 for i in ids if i in self._seen)
         if repeated:
             raise _permanent(

@@ -13,7 +13,6 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,8 @@ from yaml.nodes import ScalarNode
 from reconciler.config.kinds import kind_info
 from reconciler.config.loader import load_text
 from reconciler.config.schema import schema_path
-from reconciler.errors import ApiError, ConfigError, ReconcilerError
-from reconciler.planner import DEFAULT_PARALLELISM, naming
+from reconciler.errors import ConfigError, ReconcilerError
+from reconciler.live import DEFAULT_PARALLELISM, natural_key, read_all
 from reconciler.project import schema_url
 from reconciler.providers.base import FIX_KEY, LiveRef, Provider
 
@@ -79,32 +78,25 @@ def export_live(
     Raises ConfigError naming every requested name that no provider holds.
     """
     skipped = [] if skipped is None else skipped
-    wanted = {_key(n): n for n in names}
-    chosen: list[tuple[Provider, LiveRef]] = []
-    for provider in providers:
-        for ref in provider.list_live():
-            if not wanted or _key(ref.name) in wanted:
-                chosen.append((provider, ref))
-    found = {_key(ref.name) for _, ref in chosen}
-    unknown = [name for key, name in wanted.items() if key not in found]
-    if unknown:
-        raise ConfigError(
-            "no live integration is called "
-            + ", ".join(repr(n) for n in unknown)
-            + " (names are matched exactly, whatever their whitespace)"
-        )
+    wanted = {natural_key(n): n for n in names}
 
-    def get(pair: tuple[Provider, LiveRef]) -> dict[str, Any]:
-        provider, ref = pair
-        try:
-            return provider.get_live(ref.id)
-        except ApiError as exc:
-            raise naming(exc, f"{ref.name} ({ref.id})") from None
+    def keep(ref: LiveRef) -> bool:
+        return not wanted or natural_key(ref.name) in wanted
 
-    bodies = _concurrently(get, chosen, parallelism)
+    def check(kept: list[list[LiveRef]]) -> None:
+        found = {natural_key(ref.name) for refs in kept for ref in refs}
+        unknown = [name for key, name in wanted.items() if key not in found]
+        if unknown:
+            raise ConfigError(
+                "no live integration is called "
+                + ", ".join(repr(n) for n in unknown)
+                + " (names are matched exactly, whatever their whitespace)"
+            )
+
+    read = read_all(providers, keep=keep, parallelism=parallelism, check=check)
     # Exported one by one: a provider may fetch its catalog on first use, once.
     exported = []
-    for (provider, ref), body in zip(chosen, bodies, strict=True):
+    for provider, ref, body in read:
         if not ref.name.strip():
             skipped.append(
                 f"skipped {provider.name} integration {ref.id}: its name is empty, and the "
@@ -278,14 +270,3 @@ def _schema_ref(item: Exported, out_dir: str | os.PathLike[str], schema_ref: str
         return Path(os.path.relpath(target, Path(out_dir).resolve())).as_posix()
     except ValueError:  # another drive (Windows): only an absolute URI can point there
         return target.as_uri()
-
-
-def _key(name: str) -> str:
-    return " ".join(name.split())
-
-
-def _concurrently(func: Callable[[Any], Any], items: list[Any], parallelism: int) -> list[Any]:
-    if len(items) <= 1 or parallelism <= 1:
-        return [func(i) for i in items]
-    with ThreadPoolExecutor(max_workers=parallelism) as pool:
-        return list(pool.map(func, items))

@@ -133,7 +133,8 @@ PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
 
 
 def _action_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in job["steps"] if str(s.get("uses", "")).startswith("integration-reconciler/reconciler@")]
+    action = "integration-reconciler/reconciler@"
+    return [s for s in job["steps"] if str(s.get("uses", "")).startswith(action)]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

@@ -72,7 +72,8 @@ def _check(
     workspace = load_workspace(paths, skip_other_kinds=skip_other_kinds)
     notes = []
     if live:
-        from reconciler.planner import Target, plan_target, read_live
+        from reconciler.live import Target, read_live
+        from reconciler.planner import plan_target
         from reconciler.providers.base import PlanOptions
 
         with connection(options) as conn:

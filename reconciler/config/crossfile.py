@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from reconciler.config.kinds import kind_info
 from reconciler.errors import Problem
+from reconciler.live import natural_key
 from reconciler.model import Document, PathKey
 
 NAME_HINT = "names and previous names must be unique across all files; rename one"
@@ -42,7 +43,7 @@ def check_unique(documents: Sequence[Document]) -> list[Problem]:
         data = document.data if isinstance(document.data, dict) else {}
         kind = str(data.get("kind"))
         for claim, value in _name_claims(document):
-            key = (kind, " ".join(value.split()))  # as the planner matches live names
+            key = (kind, natural_key(value))  # as the planner matches live names
             first = names.get(key)
             if first is None:
                 names[key] = claim

@@ -62,9 +62,9 @@ class RevCentClient:
                 )
         return results
 
-    def iter_integrations(self) -> Iterator[dict[str, Any]]:
-        """Every user integration, page by page until a short page."""
-        yield from _paged(self.list_page, PageGuard("GetUserThirdPartyIntegrations", USER_PATH))
+    def integration_guard(self) -> PageGuard:
+        """The guard of one listing of user integrations (pages until a short page)."""
+        return PageGuard("GetUserThirdPartyIntegrations", USER_PATH)
 
     def get_integration(self, integration_id: str) -> dict[str, Any]:
         body = self.api.request(

@@ -121,21 +121,22 @@ class RevCentDiscovery:
 
     def assets(self, reference: str) -> AssetReport:
         client = self.provider.client
-        refs = [r for r in client.iter_integrations() if r.get("id") == reference]
-        if not refs:
-            refs = [r for r in client.iter_integrations() if r.get("name") == reference]
+        listed = list(self.provider.list_live())  # one listing, guarded against endless pages
+        refs = [r for r in listed if r.id == reference] or [
+            r for r in listed if r.name == reference
+        ]
         if not refs:
             raise ConfigError(
                 f"revcent: no live integration is called {reference!r} (nor has that id): "
                 "run 'reconciler import' or 'reconciler plan' to see the account's integrations"
             )
         if len(refs) > 1:
-            ids = ", ".join(str(r.get("id")) for r in refs)
+            ids = ", ".join(r.id for r in refs)
             raise ConfigError(
                 f"revcent: {len(refs)} live integrations are called {reference!r} ({ids}): "
                 "name one by its id"
             )
-        return asset_report(client.get_integration(str(refs[0]["id"])))
+        return asset_report(client.get_integration(refs[0].id))
 
 
 def find_site(sites: Sequence[Body], reference: str) -> Body:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reconciler.errors import PlanError, Problem
@@ -16,9 +16,10 @@ from reconciler.http import ApiSettings
 from reconciler.model import Document
 from reconciler.plan import Change, FieldChange, Step
 from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
+from reconciler.providers.paging import ListedPage, PagedListing
 from reconciler.providers.revcent import catalog_checks
 from reconciler.providers.revcent import desired as desired_module
-from reconciler.providers.revcent.client import RevCentClient
+from reconciler.providers.revcent.client import PAGE_LIMIT, RevCentClient
 from reconciler.providers.revcent.descriptor import DESCRIPTOR
 from reconciler.providers.revcent.desired import DesiredIntegration
 from reconciler.providers.revcent.discovery import RevCentDiscovery
@@ -54,10 +55,14 @@ class RevCentProvider:
         return desired_module.from_document(document)
 
     # -- reading --------------------------------------------------------------------------
-    def list_live(self) -> Iterator[LiveRef]:
-        # Lazy, page by page: the planner starts Gets while later pages are still coming.
-        for r in self.client.iter_integrations():
-            yield LiveRef(str(r.get("id")), str(r.get("name")))
+    def list_live(self) -> PagedListing:
+        # Pages on demand: the live reader fetches several at once and Gets as they arrive.
+        def fetch(page: int) -> ListedPage:
+            results = self.client.list_page(page)
+            refs = [LiveRef(str(r.get("id")), str(r.get("name"))) for r in results]
+            return ListedPage(refs, more=len(results) >= PAGE_LIMIT)
+
+        return PagedListing(fetch, self.client.integration_guard())
 
     def get_live(self, object_id: str) -> dict[str, Any]:
         return self.client.get_integration(object_id)

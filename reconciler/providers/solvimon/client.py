@@ -60,10 +60,14 @@ class SolvimonClient:
         pages = body.get("total_number_of_pages")
         return data, pages if isinstance(pages, int) else 0
 
+    def guard(self) -> PageGuard:
+        """The guard of one listing of integrations."""
+        return PageGuard("getIntegrations", BASE)
+
     def iter_integrations(self) -> Iterator[dict[str, Any]]:
         """Every integration, page by page up to ``total_number_of_pages``."""
         page = 1
-        guard = PageGuard("getIntegrations", BASE)
+        guard = self.guard()
         while True:
             data, pages = self.list_page(page)
             guard.check(page, data)

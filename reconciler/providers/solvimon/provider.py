@@ -14,7 +14,7 @@ import hashlib
 import json
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -31,6 +31,7 @@ from reconciler.http import ApiSettings
 from reconciler.model import Document, SecretRef
 from reconciler.plan import Change, FieldChange, Step
 from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
+from reconciler.providers.paging import ListedPage, PagedListing
 from reconciler.providers.solvimon import catalog_checks
 from reconciler.providers.solvimon import desired as desired_module
 from reconciler.providers.solvimon.client import SolvimonClient
@@ -91,11 +92,16 @@ class SolvimonProvider:
         return SolvimonDiscovery(self)
 
     # -- reading --------------------------------------------------------------------------
-    def list_live(self) -> Iterator[LiveRef]:
-        for body in self.client.iter_integrations():
+    def list_live(self) -> PagedListing:
+        # The list holds whole bodies: kept for get_live, which then sends nothing.
+        def fetch(page: int) -> ListedPage:
+            data, pages = self.client.list_page(page)
             with self._lock:
-                self._listed[body["id"]] = body
-            yield LiveRef(body["id"], body["reference"])
+                self._listed.update((body["id"], body) for body in data)
+            refs = [LiveRef(body["id"], body["reference"]) for body in data]
+            return ListedPage(refs, more=bool(data) and page < pages, pages=pages)
+
+        return PagedListing(fetch, self.client.guard())
 
     def get_live(self, object_id: str) -> dict[str, Any]:
         with self._lock:
