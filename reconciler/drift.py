@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reconciler.live import DEFAULT_PARALLELISM, Target, read_live
+from reconciler.live import DEFAULT_PARALLELISM, Progress, Tally, Target, read_live
 from reconciler.model import DesiredResource
 from reconciler.plan import Unmanaged
 
@@ -88,12 +88,14 @@ def detect_drift(
     *,
     parallelism: int = DEFAULT_PARALLELISM,
     config_paths: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> DriftReport:
-    """Read every target's account and compare; sends nothing."""
+    """Read every target's account and compare; sends nothing (``progress``: as build_plan)."""
     items: list[DriftItem] = []
     unmanaged: list[Unmanaged] = []
+    tally = Tally(progress)
     for target in targets:
-        target_items, target_unmanaged = _target_drift(target, parallelism)
+        target_items, target_unmanaged = _target_drift(target, parallelism, tally.for_next())
         items.extend(target_items)
         unmanaged.extend(target_unmanaged)
     items.sort(key=lambda i: i.sort_key)
@@ -101,10 +103,12 @@ def detect_drift(
     return DriftReport(tuple(items), tuple(unmanaged), tuple(config_paths))
 
 
-def _target_drift(target: Target, parallelism: int) -> tuple[list[DriftItem], list[Unmanaged]]:
+def _target_drift(
+    target: Target, parallelism: int, progress: Progress | None
+) -> tuple[list[DriftItem], list[Unmanaged]]:
     provider = target.provider
     # A pinned id that is gone is "missing", not an error: read_live would refuse it.
-    live = read_live(target, parallelism=parallelism, missing_ok=True)
+    live = read_live(target, parallelism=parallelism, missing_ok=True, progress=progress)
     kind = provider.kinds[0]
     items = [_missing(provider.name, target.desired[i]) for i in live.missing]
     for index, desired in enumerate(target.desired):

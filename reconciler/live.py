@@ -122,6 +122,29 @@ def read_live(
     return LiveState(refs=refs, matches=matches, bodies=bodies, missing=missing)
 
 
+class Tally:
+    """One progress count across several readers (one per provider), for a single display.
+
+    ``for_next()`` gives the hook of the next reader: its counts are added to those of the
+    readers before it, and the total is known only once the last one has listed.
+    """
+
+    def __init__(self, progress: Progress | None):
+        self._progress = progress
+        self._base = 0
+
+    def for_next(self) -> Progress | None:
+        if self._progress is None:
+            return None
+        base, report = self._base, self._progress
+
+        def hook(done: int, total: int | None) -> None:
+            self._base = base + done
+            report(base + done, None if total is None else base + total)
+
+        return hook
+
+
 def read_all(
     providers: Sequence[Provider],
     *,

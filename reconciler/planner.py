@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reconciler.errors import ConfigError, PlanError, Problem
-from reconciler.live import DEFAULT_PARALLELISM, LiveState, Target, match, naming, read_live
+from reconciler.live import (
+    DEFAULT_PARALLELISM,
+    LiveState,
+    Progress,
+    Tally,
+    Target,
+    match,
+    naming,
+    read_live,
+)
 from reconciler.plan import Change, Plan, Unmanaged
 from reconciler.providers.base import PlanOptions
 
@@ -77,13 +86,18 @@ def build_plan(
     parallelism: int = DEFAULT_PARALLELISM,
     config_fingerprint: str = "",
     config_paths: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> Plan:
-    """The whole plan: every provider read and planned, changes sorted high risk first."""
+    """The whole plan: every provider read and planned, changes sorted high risk first.
+
+    ``progress(done, total_or_None)`` counts the Gets of every provider (a display's hook).
+    """
     options = options or PlanOptions()
     changes: list[Change] = []
     unmanaged: list[Unmanaged] = []
+    tally = Tally(progress)
     for target in targets:
-        live = read_live(target, parallelism=parallelism)
+        live = read_live(target, parallelism=parallelism, progress=tally.for_next())
         target_changes, target_unmanaged = plan_target(target, live, options)
         changes.extend(target_changes)
         unmanaged.extend(target_unmanaged)

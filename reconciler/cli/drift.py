@@ -9,6 +9,7 @@ import click
 from reconciler import exitcodes
 from reconciler.cli.github import locator, report_config_error, write_step_summary
 from reconciler.cli.options import api_options, collect, connection, output_format_option
+from reconciler.cli.progress import reading_progress
 from reconciler.drift import DriftReport, detect_drift
 from reconciler.errors import ConfigError
 from reconciler.planner import Target, shared_names
@@ -48,11 +49,13 @@ def drift(
     with connection(options) as conn:
         providers = conn.open(workspace.desired)
         try:
-            report = detect_drift(
-                [Target(providers[name], items) for name, items in workspace.desired.items()],
-                parallelism=options.parallelism,
-                config_paths=workspace.paths,
-            )
+            with reading_progress("Reading") as progress:
+                report = detect_drift(
+                    [Target(providers[name], items) for name, items in workspace.desired.items()],
+                    parallelism=options.parallelism,
+                    config_paths=workspace.paths,
+                    progress=progress,
+                )
         finally:
             for provider in providers.values():
                 provider.close()

@@ -21,6 +21,7 @@ from reconciler.cli.options import (
     rotate_option,
     use_color,
 )
+from reconciler.cli.progress import reading_progress
 from reconciler.errors import ConfigError
 from reconciler.executor import unresolvable_secrets
 from reconciler.plan import Plan
@@ -131,14 +132,16 @@ def _plan(
 def make_plan(
     workspace: Workspace, providers: Mapping[str, Provider], options: PlanOptions, parallelism: int
 ) -> Plan:
-    """Plan every provider of the workspace with the open ``providers``."""
-    return build_plan(
-        [Target(providers[name], items) for name, items in workspace.desired.items()],
-        options=options,
-        parallelism=parallelism,
-        config_fingerprint=workspace.fingerprint,
-        config_paths=workspace.paths,
-    )
+    """Plan every provider of the workspace; a reading bar on a terminal (stderr) meanwhile."""
+    with reading_progress("Reading") as progress:
+        return build_plan(
+            [Target(providers[name], items) for name, items in workspace.desired.items()],
+            options=options,
+            parallelism=parallelism,
+            progress=progress,
+            config_fingerprint=workspace.fingerprint,
+            config_paths=workspace.paths,
+        )
 
 
 def render(result: Plan, output_format: str) -> str:

@@ -24,8 +24,9 @@ from typing import Any
 import pytest
 
 from reconciler.executor import Executor, Result
+from reconciler.sandbox import catalog
 from reconciler.sandbox.faults import FaultConfig
-from tests.helpers import make_plan, provider, write_yaml
+from tests.helpers import create_live, make_plan, provider, write_yaml
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
@@ -297,3 +298,33 @@ def test_an_observer_that_fails_does_not_stop_the_apply(sandbox: Any, tmp_path: 
     assert report.exit_code == 0
     assert report.count("applied") == COUNT
     assert len(calls) == 1  # silenced after its first error
+
+
+def _read(
+    sandbox: Any, tmp_path: Path, command: str, *, stderr_tty: bool
+) -> tuple[int, str, str, str]:
+    """``plan``/``drift`` of COUNT live integrations, 60 ms per request, 2 in flight."""
+    for i in range(COUNT):
+        create_live(sandbox, f"Int {i}", catalog.EASYPOST)
+    _yaml(tmp_path)
+    sandbox.set_faults(FaultConfig(latency_ms=60))
+    cmd = [sys.executable, "-m", "reconciler", command, "many.yaml", "--parallelism", "2"]
+    env = _env(sandbox, {})
+    return _run(cmd, env, stdout_tty=False, stderr_tty=stderr_tty, cwd=tmp_path)
+
+
+@pytest.mark.parametrize("command", ["plan", "drift"])
+def test_plan_and_drift_show_reading_progress_on_a_terminal(
+    sandbox: Any, tmp_path: Path, command: str
+) -> None:
+    code, tty, out, _ = _read(sandbox, tmp_path, command, stderr_tty=True)
+    assert code in (0, 2), tty
+    assert re.search(r"Reading .*\d+/20 \d+\.\d/s ETA \d:\d\d:\d\d", tty), tty[-2000:]
+    assert "Reading" not in out and "\x1b[" not in out  # stdout (the plan) stays clean
+
+
+def test_no_reading_progress_when_stderr_is_not_a_terminal(sandbox: Any, tmp_path: Path) -> None:
+    code, tty, out, err = _read(sandbox, tmp_path, "plan", stderr_tty=False)
+    assert code == 0, err
+    assert "Reading" not in tty + out + err
+    assert "Plan: 0 to create, 20 to update, 0 unchanged, 0 unmanaged." in out
