@@ -96,7 +96,7 @@ def planning_cpu(
         targets = [Target(providers[name], items) for name, items in workspace.desired.items()]
         states = {id(t): read_live(t, parallelism=parallelism) for t in targets}
 
-        def already_read(target: Target, *, parallelism: int = 0) -> planner.LiveState:
+        def already_read(target: Target, **_: object) -> planner.LiveState:
             return states[id(target)]
 
         def plan_and_render() -> str:
