@@ -8,13 +8,13 @@ integration to another type would. Verification after the edit must notice.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
+from local_server import serving
 
 USER = "/v2/user_third_party_integrations/"
 
@@ -70,13 +70,8 @@ class TypeProxy(ThreadingHTTPServer):
 
 @contextmanager
 def type_proxy(upstream: str, becomes: str) -> Iterator[TypeProxy]:
-    server = TypeProxy(upstream, becomes)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        server.upstream.close()
-        thread.join(timeout=10)
+    with serving(TypeProxy(upstream, becomes)) as server:
+        try:
+            yield server
+        finally:
+            server.upstream.close()

@@ -9,7 +9,6 @@ vendors do. What the tool prints or journals after that must hold none of them.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +16,7 @@ from typing import Any
 
 import httpx
 from fake_vendor import echo_forms
+from local_server import serving
 
 
 def _strings(value: Any) -> list[str]:
@@ -75,12 +75,8 @@ class EchoProxy(ThreadingHTTPServer):
 
 @contextmanager
 def echo_proxy(upstream: str, encoding: str) -> Iterator[EchoProxy]:
-    server = EchoProxy(upstream, encoding)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        server.upstream.close()
+    with serving(EchoProxy(upstream, encoding)) as server:
+        try:
+            yield server
+        finally:
+            server.upstream.close()

@@ -10,13 +10,14 @@ import base64
 import gzip
 import html
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote, quote_plus
+
+from local_server import serving
 
 
 def echo_forms(secret: str) -> dict[str, str]:
@@ -124,11 +125,5 @@ class FakeVendor(ThreadingHTTPServer):
 
 @contextmanager
 def running() -> Iterator[FakeVendor]:
-    server = FakeVendor()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(FakeVendor()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()

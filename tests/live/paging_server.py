@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from local_server import serving
+
 USER = "/v2/user_third_party_integrations"
 
 
@@ -87,11 +89,5 @@ class PagingServer(ThreadingHTTPServer):
 
 @contextmanager
 def paging_server(count: int, latency: float) -> Iterator[PagingServer]:
-    server = PagingServer(count, latency)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(PagingServer(count, latency)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -5,13 +5,13 @@ malformed answer. A fake server of the suite's own, over HTTP on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from local_server import serving
 
 from reconciler.errors import MalformedResponse
 from reconciler.http import ApiSettings, RetryPolicy
@@ -62,14 +62,8 @@ class _Fake(ThreadingHTTPServer):
 
 @pytest.fixture
 def fake() -> Iterator[_Fake]:
-    server = _Fake()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_Fake()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _provider(fake: _Fake) -> SolvimonProvider:
