@@ -106,25 +106,31 @@ def _form(form: SecureForm, action: str, problems: list[str]) -> web.Response:
     return _page("Enter credentials", "".join(parts), 400 if problems else 200)
 
 
-@routes.get(FORM_PATH + "{token}")
-async def show_form(request: web.Request) -> web.Response:
+def _open_form(request: web.Request, *, submitting: bool) -> SecureForm | web.Response:
+    """The form the URL's token opens, or the page saying why it cannot be used."""
     forms = state_of(request).service.forms
     form = forms.by_token(request.match_info["token"])
-    closed = _closed(form, forms.now(), submitting=False)
+    closed = _closed(form, forms.now(), submitting=submitting)
     if closed is not None:
         return closed
-    assert form is not None
+    assert form is not None  # _closed answers for a token no form has
+    return form
+
+
+@routes.get(FORM_PATH + "{token}")
+async def show_form(request: web.Request) -> web.Response:
+    form = _open_form(request, submitting=False)
+    if isinstance(form, web.Response):
+        return form
     return _form(form, request.path, [])
 
 
 @routes.post(FORM_PATH + "{token}")
 async def submit_form(request: web.Request) -> web.Response:
+    form = _open_form(request, submitting=True)
+    if isinstance(form, web.Response):
+        return form
     forms = state_of(request).service.forms
-    form = forms.by_token(request.match_info["token"])
-    closed = _closed(form, forms.now(), submitting=True)
-    if closed is not None:
-        return closed
-    assert form is not None
     raw = await request.content.read(MAX_FORM_BYTES + 1)
     if len(raw) > MAX_FORM_BYTES:
         return _form(form, request.path, ["the submission is too large"])

@@ -27,20 +27,15 @@ def _env(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def _plan_command(tmp_path: Path, top: tuple[str, ...], flags: tuple[str, ...]) -> list[str]:
+    """``reconciler [top] plan EXAMPLES --sandbox [flags]``, its sandbox state in tmp_path."""
+    sandbox = ("--sandbox", "--sandbox-db", str(tmp_path / "s.db"))
+    return [sys.executable, "-m", "reconciler", *top, "plan", EXAMPLES, *sandbox, *flags]
+
+
 def _plan(tmp_path: Path, extra: dict[str, str], *flags: str, top: tuple[str, ...] = ()) -> str:
     """stdout of ``reconciler [top] plan EXAMPLES --sandbox [flags]`` into a pipe."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "reconciler",
-        *top,
-        "plan",
-        EXAMPLES,
-        "--sandbox",
-        "--sandbox-db",
-        str(tmp_path / "s.db"),
-        *flags,
-    ]
+    cmd = _plan_command(tmp_path, top, flags)
     done = subprocess.run(cmd, capture_output=True, text=True, env=_env(extra), timeout=120)
     assert done.returncode == 0, done.stderr
     assert "+ create" in done.stdout or '"format_version"' in done.stdout
@@ -88,17 +83,7 @@ def _on_terminal(tmp_path: Path, extra: dict[str, str], top: tuple[str, ...] = (
     import pty
 
     leader, follower = pty.openpty()
-    cmd = [
-        sys.executable,
-        "-m",
-        "reconciler",
-        *top,
-        "plan",
-        EXAMPLES,
-        "--sandbox",
-        "--sandbox-db",
-        str(tmp_path / "s.db"),
-    ]
+    cmd = _plan_command(tmp_path, top, ())
     proc = subprocess.Popen(
         cmd, stdin=follower, stdout=follower, stderr=follower, env=_env(extra), close_fds=True
     )
