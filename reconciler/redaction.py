@@ -22,7 +22,10 @@ _MIN_PREFIX = 4  # a cut ending in this many characters of a secret form is scru
 _MIN_BASE64 = 6  # shorter base64 fragments would match ordinary words
 _B64 = "[A-Za-z0-9+/_-]"
 
-_lock = threading.Lock()
+# Reentrant: a second Ctrl-C's handler scrubs its journal line on the main thread, which may
+# have been interrupted while holding this very lock (rendering the report); a plain Lock
+# would deadlock the exit that must be immediate.
+_lock = threading.RLock()
 _secrets: set[str] = set()
 _pattern: re.Pattern[str] | None = None  # one alternation of every form, longest first
 _forms: list[str] = []

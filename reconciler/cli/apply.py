@@ -193,10 +193,11 @@ def _interruptible(
             display.abandon()
         journal.write_now("interrupted", summary="second Ctrl-C: exited at once")
         where = f"; see the journal {journal.path}" if journal.path else ""
-        sys.stderr.write(
-            f"\nExited at once: requests in flight may or may not have taken effect{where}.\n"
-        )
-        sys.stderr.flush()
+        message = f"\nExited at once: requests in flight may or may not have taken effect{where}.\n"
+        # Straight to the descriptor: the main thread may be inside a write to sys.stderr,
+        # and a buffered write from its signal handler would be a reentrant call.
+        with contextlib.suppress(OSError):
+            os.write(2, message.encode("utf-8", "replace"))
         os._exit(exitcodes.INTERRUPTED)
 
     previous = signal.signal(signal.SIGINT, on_sigint)
