@@ -14,7 +14,7 @@ import httpx
 
 from reconciler.errors import ConfigError
 from reconciler.http import ApiSettings, RetryPolicy
-from reconciler.providers.base import Provider
+from reconciler.providers.base import AnyProvider
 from reconciler.providers.registry import ProviderInfo, all_providers, load_class, provider_named
 from reconciler.ratelimit import RateLimiter
 
@@ -70,7 +70,7 @@ class Connection:
             i.name for i in all_providers() if self.keys.get(i.name) or os.environ.get(i.env_key)
         ]
 
-    def open(self, names: Iterable[str]) -> dict[str, Provider]:
+    def open(self, names: Iterable[str]) -> dict[str, AnyProvider]:
         """One provider instance per name; those on one API host share its rate limiter."""
         names = list(names)
         if self.api_url is not None:
@@ -81,7 +81,7 @@ class Connection:
                     f"({', '.join(names)}): set {variables} instead"
                 )
             self.urls = {**self.urls, **{n: self.api_url for n in names}}
-        providers: dict[str, Provider] = {}
+        providers: dict[str, AnyProvider] = {}
         for name in names:
             info = provider_named(name)
             cls = load_class(info)

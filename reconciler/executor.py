@@ -20,7 +20,7 @@ from reconciler.http import RetryPolicy
 from reconciler.journal import Journal
 from reconciler.model import SecretRef, secret_refs
 from reconciler.plan import Change, Plan, Step
-from reconciler.providers.base import Mismatch, Provider
+from reconciler.providers.base import Adopts, AnyProvider, Mismatch, Rechecks
 from reconciler.redaction import register_secret
 
 Outcome = Literal["applied", "altered", "failed", "stale", "interrupted"]
@@ -166,7 +166,7 @@ class Executor:
 
     def __init__(
         self,
-        providers: Mapping[str, Provider],
+        providers: Mapping[str, AnyProvider],
         *,
         parallelism: int = 8,
         journal: Journal | None = None,
@@ -278,7 +278,7 @@ class Executor:
                 return result
         return result
 
-    def _moved_since_plan(self, provider: Provider, change: Change) -> str | None:
+    def _moved_since_plan(self, provider: AnyProvider, change: Change) -> str | None:
         """Why not to write: the integration changed live since the plan read it (one Get).
 
         Why just before the first write: another run or a person may have edited it while
@@ -300,11 +300,11 @@ class Executor:
         )
 
     def _run_step(
-        self, provider: Provider, change: Change, step: Step, result: Result
+        self, provider: AnyProvider, change: Change, step: Step, result: Result
     ) -> StepResult:
         log = self._logger(change, step)
         try:
-            if step.recheck_assets:
+            if step.recheck and isinstance(provider, Rechecks):
                 reasons = provider.recheck(step, provider.get_live(_need(result.id)))
                 if reasons:
                     message = "; ".join(reasons)
@@ -337,7 +337,7 @@ class Executor:
 
     def _create(
         self,
-        provider: Provider,
+        provider: AnyProvider,
         change: Change,
         step: Step,
         body: Mapping[str, Any],
@@ -356,6 +356,8 @@ class Executor:
                 if not exc.temporary:
                     raise
                 log("ambiguous", error=str(exc), attempt=attempt)
+                if not isinstance(provider, Adopts):
+                    raise  # it may exist now: sending again could make a twin
                 existing = provider.find_by_name(change.name)
                 if existing is not None:
                     log("adopted", id=existing)
@@ -383,7 +385,7 @@ class Executor:
 
 
 def _send(
-    provider: Provider,
+    provider: AnyProvider,
     step: Step,
     body: Mapping[str, Any],
     object_id: str | None,

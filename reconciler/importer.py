@@ -26,7 +26,7 @@ from reconciler.config.schema import schema_path
 from reconciler.errors import ConfigError, ReconcilerError
 from reconciler.live import DEFAULT_PARALLELISM, natural_key, read_all
 from reconciler.project import schema_url
-from reconciler.providers.base import FIX_KEY, LiveRef, Provider
+from reconciler.providers.base import FIX_KEY, AnyProvider, LiveRef
 
 SLUG_MAX = 60
 _STR = "tag:yaml.org,2002:str"
@@ -64,7 +64,7 @@ class ImportFile:
 
 
 def export_live(
-    providers: Sequence[Provider],
+    providers: Sequence[AnyProvider],
     *,
     names: Sequence[str] = (),
     parallelism: int = DEFAULT_PARALLELISM,

@@ -22,7 +22,7 @@ from typing import Any
 
 from reconciler.errors import ApiError, ConfigError, Problem
 from reconciler.model import DesiredResource
-from reconciler.providers.base import LiveRef, Provider
+from reconciler.providers.base import AnyProvider, LiveRef
 from reconciler.providers.paging import ListedPage, PagedListing
 from reconciler.ratelimit import urgent
 
@@ -31,6 +31,9 @@ MAX_WINDOW = 4  # list pages in flight at most (also at most half the parallelis
 
 # Called as (Gets done, Gets in all or None while listing goes on), never concurrently.
 Progress = Callable[[int, int | None], None]
+
+# What a provider's get_live returns (its own parsed type): the reader never looks inside.
+LiveObject = Any
 
 
 def natural_key(name: str) -> str:
@@ -42,7 +45,7 @@ def natural_key(name: str) -> str:
 class Target:
     """One provider account and the desired objects that belong to it."""
 
-    provider: Provider
+    provider: AnyProvider
     desired: list[DesiredResource]
 
 
@@ -52,11 +55,11 @@ class LiveState:
 
     refs: list[LiveRef]
     matches: dict[int, LiveRef]  # index in Target.desired -> live ref
-    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bodies: dict[str, LiveObject] = field(default_factory=dict)
     # Indexes of desired objects whose pinned id is not listed (only with missing_ok)
     missing: tuple[int, ...] = ()
 
-    def body_for(self, index: int) -> dict[str, Any] | None:
+    def body_for(self, index: int) -> LiveObject | None:
         ref = self.matches.get(index)
         return self.bodies.get(ref.id) if ref else None
 
@@ -146,13 +149,13 @@ class Tally:
 
 
 def read_all(
-    providers: Sequence[Provider],
+    providers: Sequence[AnyProvider],
     *,
     keep: Callable[[LiveRef], bool] = lambda ref: True,
     parallelism: int = DEFAULT_PARALLELISM,
     progress: Progress | None = None,
     check: Callable[[list[list[LiveRef]]], None] = lambda refs: None,
-) -> list[tuple[Provider, LiveRef, dict[str, Any]]]:
+) -> list[tuple[AnyProvider, LiveRef, LiveObject]]:
     """Every listed object ``keep`` accepts, with its body, provider by provider (import).
 
     ``check`` sees every provider's kept refs once all are listed, before any Get is waited
@@ -195,7 +198,7 @@ class Reading:
         # Unused candidates still queued are dropped; nothing is left running behind the caller.
         self._pool.shutdown()
 
-    def list(self, provider: Provider, wanted: Callable[[LiveRef], bool]) -> _Listing:
+    def list(self, provider: AnyProvider, wanted: Callable[[LiveRef], bool]) -> _Listing:
         """List ``provider``'s account, queuing a Get for each ref ``wanted`` accepts."""
         listing = _Listing(self, provider)
         listing.run(wanted)
@@ -207,14 +210,14 @@ class Reading:
             self._total = self._queued
             self._report()
 
-    def get(self, provider: Provider, object_id: str) -> Future[dict[str, Any]]:
+    def get(self, provider: AnyProvider, object_id: str) -> Future[LiveObject]:
         with self._lock:
             self._queued += 1
             if self._total is not None:
                 self._total = self._queued
         return self._pool.submit(1, self._counted, provider, object_id)
 
-    def _counted(self, provider: Provider, object_id: str) -> dict[str, Any]:
+    def _counted(self, provider: AnyProvider, object_id: str) -> LiveObject:
         try:
             return provider.get_live(object_id)
         finally:
@@ -243,11 +246,11 @@ def _urgently(func: Callable[..., Any], *args: Any) -> Any:
 class _Listing:
     """The refs of one provider's listing, and the Gets queued while it was read."""
 
-    def __init__(self, reading: Reading, provider: Provider):
+    def __init__(self, reading: Reading, provider: AnyProvider):
         self._reading = reading
         self._provider = provider
         self._refs: list[LiveRef] = []
-        self._early: dict[str, Future[dict[str, Any]]] = {}
+        self._early: dict[str, Future[LiveObject]] = {}
 
     def refs(self) -> list[LiveRef]:
         return self._refs
@@ -311,11 +314,11 @@ class _Listing:
 
     def bodies(
         self, who: Mapping[str, str], *, order: Sequence[str] | None = None
-    ) -> dict[str, dict[str, Any]]:
+    ) -> dict[str, LiveObject]:
         """The body of every id in ``who`` (id -> name); the first failing Get by ``order``
         (sorted ids by default) is raised, named."""
         futures = {i: self._early.get(i) or self._reading.get(self._provider, i) for i in who}
-        bodies: dict[str, dict[str, Any]] = {}
+        bodies: dict[str, LiveObject] = {}
         for object_id in order if order is not None else sorted(who):
             try:
                 bodies[object_id] = futures[object_id].result()

@@ -148,13 +148,18 @@ class SecretRef:
 
 
 class DesiredResource(Protocol):
-    """What the vendor-neutral core needs of any provider's desired object."""
+    """What the vendor-neutral core needs of any provider's desired object (read-only)."""
 
-    kind: str
-    name: str
-    id: str | None
-    previously: tuple[str, ...]
-    document: Document
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def previously(self) -> tuple[str, ...]: ...
+    @property
+    def document(self) -> Document: ...
 
 
 def secret_refs(value: Any) -> list[SecretRef]:

@@ -8,17 +8,22 @@ bodies and become ``"(sensitive)"`` in every serialised form.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Literal
 
 from reconciler.model import SecretRef
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: steps carry intent, target and recheck
 SENSITIVE = "(sensitive)"
 ID_PLACEHOLDER = "{id}"
 
 Risk = Literal["low", "high"]
 Action = Literal["create", "update", "noop"]
+# What a step does, whatever the vendor calls it: providers dispatch on this, never on the
+# vendor's operation name. "status" sets ``Step.target`` (enabled, ACTIVE, …); "test" changes
+# nothing (a connection test whose failure stops the change).
+Intent = Literal["create", "update", "credentials", "options", "status", "test"]
+INTENTS: tuple[Intent, ...] = ("create", "update", "credentials", "options", "status", "test")
 RISK_ORDER = {"high": 0, "low": 1, None: 2}
 
 
@@ -35,7 +40,13 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class Step:
-    """One request to send, exactly; ``path`` holds ``{id}`` until a create returns the id."""
+    """One request to send, exactly; ``path`` holds ``{id}`` until a create returns the id.
+
+    ``operation`` is the vendor's name for the request, for people and logs; ``intent`` (and
+    ``target`` for a status step) is what the provider acts on. ``recheck``: just before
+    sending, the executor reads the object again and asks the provider (``Rechecks``) whether
+    the step still holds, e.g. whether an asset it names is still offered.
+    """
 
     operation: str
     method: str
@@ -43,7 +54,10 @@ class Step:
     body: Mapping[str, Any]
     risk: Risk
     purpose: str
-    recheck_assets: bool = False
+    _: KW_ONLY
+    intent: Intent
+    target: str | None = None
+    recheck: bool = False
 
 
 @dataclass(frozen=True)

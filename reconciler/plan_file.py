@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.errors import ConfigError
-from reconciler.plan import FORMAT_VERSION, Change, FieldChange, Plan, Step, Unmanaged
+from reconciler.plan import (
+    FORMAT_VERSION,
+    INTENTS,
+    Change,
+    FieldChange,
+    Intent,
+    Plan,
+    Step,
+    Unmanaged,
+)
 
 
 def plan_from_data(data: Any, source: str = "plan file") -> Plan:
@@ -41,7 +50,9 @@ def plan_from_data(data: Any, source: str = "plan file") -> Plan:
                         s["body"],
                         s["risk"],
                         s["purpose"],
-                        s.get("recheck_assets", False),
+                        intent=_intent(s["intent"]),
+                        target=s["target"],
+                        recheck=s["recheck"],
                     )
                     for s in c["steps"]
                 ),
@@ -60,3 +71,10 @@ def plan_from_data(data: Any, source: str = "plan file") -> Plan:
         return Plan(changes, unmanaged, config["fingerprint"], tuple(config["paths"]), rotate)
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"{source}: the plan is damaged ({exc!r} missing or wrong)") from None
+
+
+def _intent(value: Any) -> Intent:
+    for intent in INTENTS:
+        if value == intent:
+            return intent
+    raise TypeError(f"intent {value!r}")

@@ -20,7 +20,7 @@ from reconciler.live import (
     read_live,
 )
 from reconciler.plan import Change, Plan, Unmanaged
-from reconciler.providers.base import PlanOptions
+from reconciler.providers.base import PlanOptions, prepare
 
 # Reading and matching moved to reconciler/live.py; these names stay importable from here.
 __all__ = [
@@ -60,7 +60,7 @@ def plan_target(
 ) -> tuple[list[Change], list[Unmanaged]]:
     """Plan every desired object of one provider; all refusals are raised together."""
     provider = target.provider
-    provider.prepare(target.desired)
+    prepare(provider, target.desired)
     live_by_name = {target.desired[i].name: live.bodies[ref.id] for i, ref in live.matches.items()}
     errors = [p for p in provider.check_live(target.desired, live_by_name) if p.severity == "error"]
     if errors:

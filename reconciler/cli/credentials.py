@@ -18,6 +18,7 @@ from reconciler.errors import ConfigError
 from reconciler.providers.revcent import secureform
 from reconciler.providers.revcent.desired import DesiredIntegration
 from reconciler.providers.revcent.provider import RevCentProvider
+from reconciler.providers.revcent.state import LiveIntegration
 from reconciler.workspace import load_workspace
 
 
@@ -106,10 +107,10 @@ def _run(
             "without credentials, disabled)"
         )
     live = provider.get_live(integration_id)
-    site = live.get("site_third_party_integration") or {}
-    credential_id = (site.get("third_party_credentials") or {}).get("id")
+    site = live.catalog
+    credential_id = site.credential_id
     if not credential_id:
-        raise ConfigError(f"{name}: site integration {site.get('name')!r} takes no credentials")
+        raise ConfigError(f"{name}: site integration {site.name!r} takes no credentials")
     if desired is not None and desired.credentials and desired.credentials.id != credential_id:
         raise ConfigError(
             f"{name}: the YAML's credential id {desired.credentials.id!r} is not the site "
@@ -118,10 +119,10 @@ def _run(
     if secureform.credentials_saved(live, credential_id):
         echo_err(f"{name}: credentials {credential_id!r} are saved; the form replaces them")
 
-    form = secureform.create_form(api, str(site.get("id")))
+    form = secureform.create_form(api, site.site_id)
     expires = time.strftime("%H:%M UTC", time.gmtime(form.expires_unix))
     echo_err(
-        f"Open this secure form in a browser and enter the {site.get('name')} credentials "
+        f"Open this secure form in a browser and enter the {site.name} credentials "
         f"for {name!r} (expires {expires}):"
     )
     click.echo(form.url)  # alone on stdout: for a person, or a script handing it on
@@ -150,7 +151,7 @@ def _run(
 
 
 def _recheck(
-    name: str, live: dict[str, Any], desired: DesiredIntegration | None, paths: tuple[str, ...]
+    name: str, live: LiveIntegration, desired: DesiredIntegration | None, paths: tuple[str, ...]
 ) -> int:
     """New credentials may offer other assets [doc]: report them, stop on stale values."""
     fields = secureform.recheck_assets(live, desired)

@@ -18,7 +18,7 @@ import click
 from reconciler.cli.color import use_color as use_color
 from reconciler.connect import Connection
 from reconciler.planner import DEFAULT_PARALLELISM
-from reconciler.providers.base import Provider
+from reconciler.providers.base import AnyProvider
 from reconciler.providers.registry import all_providers
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,7 +131,7 @@ def rotate_option(func: F) -> F:
 
 
 @contextlib.contextmanager
-def open_providers(conn: Connection, names: Iterable[str]) -> Iterator[dict[str, Provider]]:
+def open_providers(conn: Connection, names: Iterable[str]) -> Iterator[dict[str, AnyProvider]]:
     """One open provider per name, closed when the block ends."""
     providers = conn.open(names)
     try:

@@ -26,7 +26,7 @@ from reconciler.errors import ConfigError
 from reconciler.executor import unresolvable_secrets
 from reconciler.plan import Plan
 from reconciler.planner import Target, build_plan, shared_names
-from reconciler.providers.base import PlanOptions, Provider
+from reconciler.providers.base import AnyProvider, PlanOptions
 from reconciler.render.github import (
     render_plan_github,
     render_problems_github,
@@ -130,7 +130,10 @@ def _plan(
 
 
 def make_plan(
-    workspace: Workspace, providers: Mapping[str, Provider], options: PlanOptions, parallelism: int
+    workspace: Workspace,
+    providers: Mapping[str, AnyProvider],
+    options: PlanOptions,
+    parallelism: int,
 ) -> Plan:
     """Plan every provider of the workspace; a reading bar on a terminal (stderr) meanwhile."""
     with reading_progress("Reading") as progress:

@@ -8,7 +8,7 @@ command knows no vendor: it asks the integration's provider, if that provider of
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import click
 
@@ -16,17 +16,9 @@ from reconciler import exitcodes
 from reconciler.cli.options import api_options, collect, connection, format_option, open_providers
 from reconciler.errors import ConfigError
 from reconciler.model import DesiredResource
+from reconciler.providers.base import TestsConnection
 from reconciler.redaction import scrub
 from reconciler.workspace import load_workspace
-
-
-@runtime_checkable
-class ConnectionTester(Protocol):
-    """A provider that can test an integration's credentials without changing anything."""
-
-    def test_connection(
-        self, desired: Any, live: dict[str, Any] | None
-    ) -> tuple[bool, str]: ...  # pragma: no cover
 
 
 @click.command("test-connection")
@@ -53,7 +45,7 @@ def test_connection(name: str, paths: tuple[str, ...], output_format: str, **kwa
     provider_name, desired = _find(name, workspace.desired, searched)
     with connection(options) as conn, open_providers(conn, [provider_name]) as providers:
         provider = providers[provider_name]
-        if not isinstance(provider, ConnectionTester):
+        if not isinstance(provider, TestsConnection):
             raise ConfigError(f"{name}: {provider_name} offers no connection test")
         # list_live, not find_by_name: the list's body is then served without another Get
         found = next((ref.id for ref in provider.list_live() if ref.name == name), None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from reconciler.errors import Problem
 from reconciler.model import DesiredResource, Document
@@ -58,14 +58,24 @@ class ReadResult:
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> Get body
 
 
-class Provider(Protocol):
-    """One vendor. Instances hold a client bound to one account."""
+DesiredT = TypeVar("DesiredT", bound=DesiredResource)
+LiveT = TypeVar("LiveT")
+
+
+class Provider(Protocol[DesiredT, LiveT]):
+    """One vendor. Instances hold a client bound to one account.
+
+    ``DesiredT`` is what ``parse`` makes of a YAML document, ``LiveT`` what ``get_live`` makes
+    of a Get body (parsed once, there): the core passes both around without looking inside.
+    What only some vendors can do is a capability below (``Prepares``, ``Rechecks``,
+    ``Adopts``, ``TestsConnection``), declared by having the method, never stubbed.
+    """
 
     name: str
     kinds: tuple[str, ...]
 
     # -- desired state --------------------------------------------------------------------
-    def parse(self, document: Document) -> DesiredResource:
+    def parse(self, document: Document) -> DesiredT:
         """Turn a schema-valid document of one of ``kinds`` into the provider's desired value."""
         ...
 
@@ -78,60 +88,88 @@ class Provider(Protocol):
         """
         ...
 
-    def get_live(self, object_id: str) -> dict[str, Any]:
-        """The full live body of one object."""
-        ...
-
-    def prepare(self, desired: Sequence[DesiredResource]) -> None:
-        """Fetch whatever planning needs once (catalogs), before ``plan_change`` calls."""
+    def get_live(self, object_id: str) -> LiveT:
+        """The live object ``object_id``, read and parsed."""
         ...
 
     # -- planning and checking ------------------------------------------------------------
-    def check_live(
-        self, desired: Sequence[DesiredResource], live: Mapping[str, dict[str, Any]]
-    ) -> list[Problem]:
+    def check_live(self, desired: Sequence[DesiredT], live: Mapping[str, LiveT]) -> list[Problem]:
         """Problems of the desired objects against the live catalog (``validate --live``).
 
-        ``live`` maps a desired object's name to its matched live body.
+        ``live`` maps a desired object's key to its matched live object.
         """
         ...
 
-    def plan_change(
-        self, desired: DesiredResource, live: dict[str, Any] | None, options: PlanOptions
-    ) -> Change:
+    def plan_change(self, desired: DesiredT, live: LiveT | None, options: PlanOptions) -> Change:
         """The change that makes ``live`` (None: absent) look like ``desired``.
 
         Raises PlanError when the vendor's rules forbid it.
         """
         ...
 
-    def drift(self, desired: DesiredResource, live: dict[str, Any]) -> list[FieldChange]:
+    def drift(self, desired: DesiredT, live: LiveT) -> list[FieldChange]:
         """Managed fields that differ live (no steps; used by ``drift``)."""
         ...
 
-    def fingerprint(self, live: dict[str, Any]) -> str:
+    def fingerprint(self, live: LiveT) -> str:
         """A stable hash of what planning read from a live object (detects stale plans)."""
         ...
 
-    def export(self, live: dict[str, Any]) -> dict[str, Any]:
+    def export(self, live: LiveT) -> dict[str, Any]:
         """A YAML document (as data) that describes ``live`` exactly (``import``)."""
         ...
 
     # -- applying -------------------------------------------------------------------------
     def send(self, step: Step, body: Mapping[str, Any], object_id: str | None) -> str | None:
-        """Send one step with secrets resolved; returns the new id for a create."""
+        """Send one step (by its ``intent``) with secrets resolved; a create returns the id."""
         ...
 
-    def find_by_name(self, name: str) -> str | None:
-        """The id of the live object called ``name`` (adopting after an ambiguous create)."""
-        ...
-
-    def verify(self, step: Step, live: dict[str, Any]) -> list[Mismatch]:
+    def verify(self, step: Step, live: LiveT) -> list[Mismatch]:
         """Fields the read-back ``live`` holds differently from what ``step`` sent."""
         ...
 
-    def recheck(self, step: Step, live: dict[str, Any]) -> list[str]:
+    def close(self) -> None: ...
+
+
+# A provider of any vendor, as the core holds them side by side.
+AnyProvider = Provider[Any, Any]
+
+
+@runtime_checkable
+class Prepares(Protocol):
+    """Fetches what planning needs once (a catalog) before the ``plan_change`` calls."""
+
+    def prepare(self, desired: Sequence[Any]) -> None: ...
+
+
+@runtime_checkable
+class Rechecks(Protocol):
+    """Can say, just before a ``recheck`` step is sent, why it no longer holds."""
+
+    def recheck(self, step: Step, live: Any) -> list[str]:
         """Reasons not to send ``step`` now (e.g. an asset value no longer offered)."""
         ...
 
-    def close(self) -> None: ...
+
+@runtime_checkable
+class Adopts(Protocol):
+    """Can find an object by its key: a create whose answer was lost is adopted, not repeated."""
+
+    def find_by_name(self, name: str) -> str | None:
+        """The id of the live object whose key is ``name``, read from the API now."""
+        ...
+
+
+@runtime_checkable
+class TestsConnection(Protocol):
+    """Can test an integration's credentials without changing anything."""
+
+    def test_connection(self, desired: Any, live: Any) -> tuple[bool, str]:
+        """(successful, the vendor's message)."""
+        ...
+
+
+def prepare(provider: AnyProvider, desired: Sequence[Any]) -> None:
+    """Let ``provider`` fetch what planning needs, if it needs anything."""
+    if isinstance(provider, Prepares):
+        provider.prepare(desired)

@@ -63,7 +63,9 @@ def _change(change: Change) -> dict[str, Any]:
                 "body": redact(s.body),
                 "risk": s.risk,
                 "purpose": s.purpose,
-                "recheck_assets": s.recheck_assets,
+                "intent": s.intent,
+                "target": s.target,
+                "recheck": s.recheck,
             }
             for s in change.steps
         ],

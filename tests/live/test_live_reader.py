@@ -47,7 +47,7 @@ def test_gets_start_while_pages_are_still_coming_and_progress_sees_each():
             revcent.close()
     names = [ref.name for _, ref, _ in read]
     assert names == [f"Integration {i}" for i in range(0, 300, 10)]
-    assert [body["name"] for _, _, body in read] == names
+    assert [live.name for _, _, live in read] == names
     arrivals = server.log
     first_get = min(t for kind, t in arrivals if kind == "get")
     last_list = max(t for kind, t in arrivals if kind == "list")

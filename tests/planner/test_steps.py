@@ -254,7 +254,7 @@ def test_create_with_options_and_enabled_is_three_steps_in_order(sandbox, tmp_pa
         ),
         (EDIT, "/v2/user_third_party_integrations/{id}", {"enabled": True}),
     ]
-    assert change.steps[1].recheck_assets is True
+    assert change.steps[1].recheck is True
 
 
 def test_rename_via_previously_is_an_edit(sandbox, tmp_path):

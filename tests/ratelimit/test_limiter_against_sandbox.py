@@ -67,10 +67,10 @@ def test_a_429_from_the_sandbox_sets_a_floor_for_the_next_request(sandbox):
     try:
         [ref] = list(revcent.list_live())  # takes the one token
         before = time.monotonic()
-        body = revcent.get_live(ref.id)  # 429, Retry-After about half a second, then 200
+        live = revcent.get_live(ref.id)  # 429, Retry-After about half a second, then 200
         after = time.monotonic()
     finally:
         revcent.close()
-    assert body["name"] == "Floor"
+    assert live.name == "Floor"
     assert limiter.throttled >= 1
     assert after - before >= 0.2  # it waited for the token instead of retrying at once

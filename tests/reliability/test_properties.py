@@ -29,6 +29,7 @@ from reconciler.http import RetryPolicy
 from reconciler.planner import Target, build_plan
 from reconciler.providers.base import LiveRef, PlanOptions
 from reconciler.providers.revcent.provider import RevCentProvider
+from reconciler.providers.revcent.state import LiveIntegration
 from reconciler.redaction import forget_all
 from reconciler.render.markdown import render_markdown
 from reconciler.render.plan_json import render_json
@@ -238,8 +239,8 @@ class InMemoryProvider(RevCentProvider):
         for body in self._bodies.values():
             yield LiveRef(body["id"], body["name"])
 
-    def get_live(self, object_id: str) -> dict[str, Any]:
-        return dict(self._bodies[object_id])
+    def get_live(self, object_id: str) -> LiveIntegration:
+        return LiveIntegration.from_body(dict(self._bodies[object_id]))
 
     def close(self) -> None:
         pass

@@ -10,8 +10,12 @@ from reconciler.plan import Change, Step
 from reconciler.providers.base import Mismatch
 from reconciler.render.report import render_report_json, render_report_text
 
-CREATE = Step("CreateUserThirdPartyIntegration", "POST", "/v2/x", {}, "high", "create")
-EDIT = Step("EditUserThirdPartyIntegration", "POST", "/v2/x/{id}", {}, "low", "description")
+CREATE = Step(
+    "CreateUserThirdPartyIntegration", "POST", "/v2/x", {}, "high", "create", intent="create"
+)
+EDIT = Step(
+    "EditUserThirdPartyIntegration", "POST", "/v2/x/{id}", {}, "low", "description", intent="update"
+)
 
 
 def _change(name: str, action: str = "update") -> Change:

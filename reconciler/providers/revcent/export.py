@@ -16,7 +16,9 @@ from reconciler.providers.revcent.state import LiveIntegration, comparable
 from reconciler.providers.revcent.types import TYPES, integration_type
 
 
-def export_document(live: Mapping[str, Any], site_ref: str | None = None) -> dict[str, Any]:
+def export_document(
+    live: LiveIntegration | Mapping[str, Any], site_ref: str | None = None
+) -> dict[str, Any]:
     """The document of ``live`` as saved; planning it right away changes nothing.
 
     ``site_ref`` names the site integration (its name where unique); None writes its id.
@@ -26,7 +28,7 @@ def export_document(live: Mapping[str, Any], site_ref: str | None = None) -> dic
     needs are missing: RevCent could not enable it again, so the file cannot demand it.
     ``type`` is the site's integration type, when it is one the schema knows.
     """
-    current = LiveIntegration.from_body(live)
+    current = live if isinstance(live, LiveIntegration) else LiveIntegration.from_body(live)
     site = current.catalog
     doc: dict[str, Any] = {"kind": KIND, "name": current.name, "id": current.id}
     if current.description is not None:

@@ -339,7 +339,7 @@ def _create_steps(
     if creds_body is not None:
         body["third_party_credentials"] = creds_body
     body["enabled"] = False
-    steps = [Step(CREATE, "POST", USER_PATH, body, "high", "create, disabled")]
+    steps = [Step(CREATE, "POST", USER_PATH, body, "high", "create, disabled", intent="create")]
     if merged:
         steps.append(
             Step(
@@ -349,11 +349,12 @@ def _create_steps(
                 {"third_party_options": options_body(merged, site)},
                 "high",
                 "save options",
-                recheck_assets=recheck,
+                intent="options",
+                recheck=recheck,
             )
         )
     if enabling:
-        steps.append(Step(EDIT, "POST", EDIT_PATH, {"enabled": True}, "high", "enable last"))
+        steps.append(_status(EDIT_PATH, enabled=True))
     return steps
 
 
@@ -370,10 +371,10 @@ def _update_steps(
     changed = {f.path: f for f in fields}
     steps: list[Step] = []
     if "enabled" in changed and changed["enabled"].after is False:
-        steps.append(Step(EDIT, "POST", path, {"enabled": False}, "high", "disable first"))
+        steps.append(_status(path, enabled=False))
     text: dict[str, Any] = {k: changed[k].after for k in ("name", "description") if k in changed}
     if text:
-        steps.append(Step(EDIT, "POST", path, text, "low", "rename / describe"))
+        steps.append(Step(EDIT, "POST", path, text, "low", "rename / describe", intent="update"))
     if creds_body is not None:
         steps.append(
             Step(
@@ -383,6 +384,7 @@ def _update_steps(
                 {"third_party_credentials": creds_body},
                 "high",
                 "save credentials",
+                intent="credentials",
             )
         )
     if merged is not None:
@@ -394,9 +396,18 @@ def _update_steps(
                 {"third_party_options": options_body(merged, catalog)},
                 "high",
                 "save options",
-                recheck_assets=recheck,
+                intent="options",
+                recheck=recheck,
             )
         )
     if "enabled" in changed and changed["enabled"].after is True:
-        steps.append(Step(EDIT, "POST", path, {"enabled": True}, "high", "enable last"))
+        steps.append(_status(path, enabled=True))
     return steps
+
+
+def _status(path: str, *, enabled: bool) -> Step:
+    """The Edit that enables (always last) or disables (always first) an integration."""
+    purpose = "enable last" if enabled else "disable first"
+    target = "enabled" if enabled else "disabled"
+    body = {"enabled": enabled}
+    return Step(EDIT, "POST", path, body, "high", purpose, intent="status", target=target)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from reconciler.errors import PlanError, Problem
 from reconciler.http import ApiSettings
 from reconciler.model import Document
 from reconciler.plan import Change, FieldChange, Step
-from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
+from reconciler.providers.base import LiveRef, Mismatch, PlanOptions, Provider
 from reconciler.providers.paging import ListedPage, PagedListing
 from reconciler.providers.revcent import catalog_checks
 from reconciler.providers.revcent import desired as desired_module
@@ -24,7 +25,7 @@ from reconciler.providers.revcent.descriptor import DESCRIPTOR
 from reconciler.providers.revcent.desired import DesiredIntegration
 from reconciler.providers.revcent.discovery import RevCentDiscovery
 from reconciler.providers.revcent.export import export_document
-from reconciler.providers.revcent.planning import CREATE, diff_fields, plan_change
+from reconciler.providers.revcent.planning import diff_fields, plan_change
 from reconciler.providers.revcent.state import (
     Catalog,
     LiveIntegration,
@@ -64,10 +65,10 @@ class RevCentProvider:
 
         return PagedListing(fetch, self.client.integration_guard())
 
-    def get_live(self, object_id: str) -> dict[str, Any]:
-        return self.client.get_integration(object_id)
+    def get_live(self, object_id: str) -> LiveIntegration:
+        return LiveIntegration.from_body(self.client.get_integration(object_id))
 
-    def prepare(self, desired: Sequence[Any]) -> None:
+    def prepare(self, desired: Sequence[DesiredIntegration]) -> None:
         if desired and self._sites is None:
             self._sites = self.client.site_integrations()
 
@@ -88,14 +89,14 @@ class RevCentProvider:
 
     # -- planning and checking ------------------------------------------------------------
     def check_live(
-        self, desired: Sequence[Any], live: Mapping[str, dict[str, Any]]
+        self, desired: Sequence[DesiredIntegration], live: Mapping[str, LiveIntegration]
     ) -> list[Problem]:
-        return catalog_checks.check_against_catalog(list(desired), self.sites, live)
+        bodies = {key: dict(item.raw) for key, item in live.items()}
+        return catalog_checks.check_against_catalog(list(desired), self.sites, bodies)
 
     def plan_change(
-        self, desired: Any, live: dict[str, Any] | None, options: PlanOptions
+        self, desired: DesiredIntegration, live: LiveIntegration | None, options: PlanOptions
     ) -> Change:
-        assert isinstance(desired, DesiredIntegration)
         site = self._site(desired.site_integration)
         if site is None:
             raise PlanError(
@@ -106,7 +107,7 @@ class RevCentProvider:
                     "run 'reconciler validate --live' for details",
                 )
             )
-        current = LiveIntegration.from_body(live) if live is not None else None
+        current = live
         if (
             current is not None
             and current.catalog.site_id
@@ -126,18 +127,17 @@ class RevCentProvider:
             self._types[current.id if current is not None else desired.name] = expected
         change = plan_change(desired, current, site, options)
         if current is not None:
-            change = _with_fingerprint(change, self.fingerprint(live or {}))
+            change = replace(change, live_fingerprint=self.fingerprint(current))
         return change
 
-    def drift(self, desired: Any, live: dict[str, Any]) -> list[FieldChange]:
+    def drift(self, desired: DesiredIntegration, live: LiveIntegration) -> list[FieldChange]:
         """Managed fields that differ, compared exactly as planning compares them.
 
         Beyond the fields a plan would edit: a site integration that is not the one the YAML
         names (a plan refuses it), and credentials RevCent no longer holds, whether the YAML
         manages them or enables an integration that cannot work without them.
         """
-        assert isinstance(desired, DesiredIntegration)
-        current = LiveIntegration.from_body(live)
+        current = live
         fields, _ = diff_fields(desired, current, current.catalog)
         site = current.catalog
         reference = desired.site_integration
@@ -162,8 +162,8 @@ class RevCentProvider:
             )
         return fields
 
-    def fingerprint(self, live: dict[str, Any]) -> str:
-        current = LiveIntegration.from_body(live)
+    def fingerprint(self, live: LiveIntegration) -> str:
+        current = live
         view = {
             "name": current.name,
             "description": current.description,
@@ -175,15 +175,15 @@ class RevCentProvider:
         blob = json.dumps(view, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
-    def export(self, live: dict[str, Any]) -> dict[str, Any]:
+    def export(self, live: LiveIntegration) -> dict[str, Any]:
         """The YAML document of ``live`` as saved (see ``export_document``)."""
-        site = live.get("site_third_party_integration") or {}
-        same_name = [s for s in self.sites if s.get("name") == site.get("name")]
-        return export_document(live, site.get("name") if len(same_name) == 1 else None)
+        site = live.catalog
+        same_name = [s for s in self.sites if s.get("name") == site.name]
+        return export_document(live, site.name if len(same_name) == 1 else None)
 
     # -- applying -------------------------------------------------------------------------
     def send(self, step: Step, body: Mapping[str, Any], object_id: str | None) -> str | None:
-        if step.operation == CREATE:
+        if step.intent == "create":
             return self.client.create_integration(dict(body))
         assert object_id is not None, "an Edit needs the integration id"
         self.client.edit_integration(object_id, dict(body))
@@ -195,11 +195,11 @@ class RevCentProvider:
                 return ref.id
         return None
 
-    def verify(self, step: Step, live: dict[str, Any]) -> list[Mismatch]:
-        mismatches = verify_step(step, LiveIntegration.from_body(live))
+    def verify(self, step: Step, live: LiveIntegration) -> list[Mismatch]:
+        mismatches = verify_step(step, live)
         # The guide: after every edit, check the integration type remains correct.
-        site = live.get("site_third_party_integration") or {}
-        expected = self._types.get(str(live.get("id"))) or self._types.get(str(live.get("name")))
+        site = live.catalog.site
+        expected = self._types.get(live.id) or self._types.get(live.name)
         if expected is None:
             # Planned by another instance (a saved plan): the catalog's type of that site.
             listed = [s for s in self.sites if s.get("id") == site.get("id")]
@@ -209,10 +209,9 @@ class RevCentProvider:
             mismatches.append(Mismatch("integration_type", expected, have))
         return mismatches
 
-    def recheck(self, step: Step, live: dict[str, Any]) -> list[str]:
-        if not step.recheck_assets:
-            return []
-        current = LiveIntegration.from_body(live)
+    def recheck(self, step: Step, live: LiveIntegration) -> list[str]:
+        """Asset values the step sends that the account no longer offers [guide: never guess]."""
+        current = live
         reasons = []
         for option_id, fields in options_from_body(
             step.body.get("third_party_options", [])
@@ -267,7 +266,6 @@ def _norm(value: Any) -> Any:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-def _with_fingerprint(change: Change, fingerprint: str) -> Change:
-    from dataclasses import replace
-
-    return replace(change, live_fingerprint=fingerprint)
+def _conforms(provider: RevCentProvider) -> Provider[DesiredIntegration, LiveIntegration]:
+    """Never called: mypy checks here that the class answers the core's typed seam."""
+    return provider

@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from reconciler.errors import ApiError, MalformedResponse, NotFoundError, ReconcilerError
 from reconciler.http import ApiClient
@@ -129,8 +128,8 @@ def save_with_form(api: ApiClient, integration_id: str, form_id: str) -> None:
             raise
 
 
-def credentials_saved(live: dict[str, Any], credential_id: str) -> bool:
-    return credential_id in LiveIntegration.from_body(live).credentials_saved
+def credentials_saved(live: LiveIntegration, credential_id: str) -> bool:
+    return credential_id in live.credentials_saved
 
 
 @dataclass(frozen=True)
@@ -149,9 +148,9 @@ class AssetField:
         return tuple(dict.fromkeys(v for v in values if v not in self.offered))
 
 
-def recheck_assets(live: dict[str, Any], desired: DesiredIntegration | None) -> list[AssetField]:
+def recheck_assets(live: LiveIntegration, desired: DesiredIntegration | None) -> list[AssetField]:
     """Every asset field of the integration, read after the credentials changed [doc]."""
-    current = LiveIntegration.from_body(live)
+    current = live
     wanted = desired_options(desired) if desired is not None else {}
     out = []
     for option in current.catalog.options():

@@ -109,7 +109,7 @@ def connection_step(
     if param is not None and variant is not None:
         query[param] = str(variant)
     path = f"{TEST_PATH}?{urlencode(query)}"
-    return Step(TEST_CONNECTION, "POST", path, {WRAP: body}, "low", PURPOSE), ""
+    return Step(TEST_CONNECTION, "POST", path, {WRAP: body}, "low", PURPOSE, intent="test"), ""
 
 
 def query_of(path: str) -> dict[str, str]:

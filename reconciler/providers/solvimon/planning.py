@@ -45,16 +45,13 @@ BASE = "/v1/integrations"
 ITEM = BASE + "/" + ID_PLACEHOLDER
 CREATE = "postIntegrations"
 UPDATE = "patchIntegrationsByResourceId"
-STATUS_OPERATIONS = {
-    "activate": "postIntegrationsByResourceIdActivate",
-    "deprecate": "postIntegrationsByResourceIdDeprecate",
-    "archive": "postIntegrationsByResourceIdArchive",
+# action (the path's last segment) -> (the spec's operation, the status it leaves)
+STATUS_ACTIONS = {
+    "activate": ("postIntegrationsByResourceIdActivate", "ACTIVE"),
+    "deprecate": ("postIntegrationsByResourceIdDeprecate", "DEPRECATED"),
+    "archive": ("postIntegrationsByResourceIdArchive", "ARCHIVED"),
 }
-STATUS_AFTER = {
-    "postIntegrationsByResourceIdActivate": "ACTIVE",
-    "postIntegrationsByResourceIdDeprecate": "DEPRECATED",
-    "postIntegrationsByResourceIdArchive": "ARCHIVED",
-}
+ACTION_SETTING = {status: action for action, (_, status) in STATUS_ACTIONS.items()}
 LINKED = "linked_resources_configurations"
 
 
@@ -110,7 +107,8 @@ def plan_change(
     test, untested = connection_step(desired, live) if "activate" in actions else (None, "")
     tested = [test] if test is not None else []
     if live is None:
-        steps = [Step(CREATE, "POST", BASE, create_body(desired), "high", "create (DRAFT)")]
+        body = create_body(desired)
+        steps = [Step(CREATE, "POST", BASE, body, "high", "create (DRAFT)", intent="create")]
         steps += tested
         steps += [_status_step(action, ITEM) for action in actions]
         notes: tuple[str, ...] = ()
@@ -142,6 +140,7 @@ def plan_change(
                 body,
                 risk,
                 "update: the five required fields, and each changed object in full",
+                intent="update",
             )
         )
     steps += [_status_step(action, path) for action in actions]
@@ -209,4 +208,8 @@ def patch_body(
 
 
 def _status_step(action: str, path: str) -> Step:
-    return Step(STATUS_OPERATIONS[action], "POST", f"{path}/{action}", {}, "high", f"{action} last")
+    operation, status = STATUS_ACTIONS[action]
+    purpose = f"{action} last"
+    return Step(
+        operation, "POST", f"{path}/{action}", {}, "high", purpose, intent="status", target=status
+    )

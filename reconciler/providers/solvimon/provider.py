@@ -30,13 +30,12 @@ from reconciler.executor import resolve_secrets
 from reconciler.http import ApiSettings
 from reconciler.model import Document, SecretRef
 from reconciler.plan import Change, FieldChange, Step
-from reconciler.providers.base import LiveRef, Mismatch, PlanOptions
+from reconciler.providers.base import LiveRef, Mismatch, PlanOptions, Provider
 from reconciler.providers.paging import ListedPage, PagedListing
 from reconciler.providers.solvimon import catalog_checks
 from reconciler.providers.solvimon import desired as desired_module
 from reconciler.providers.solvimon.client import SolvimonClient
 from reconciler.providers.solvimon.connection import (
-    TEST_CONNECTION,
     WRAP,
     ConnectionTestFailed,
     connection_step,
@@ -56,10 +55,9 @@ from reconciler.providers.solvimon.fields import (
     without_secrets,
 )
 from reconciler.providers.solvimon.planning import (
+    ACTION_SETTING,
     CREATE,
     LINKED,
-    STATUS_AFTER,
-    UPDATE,
     diff_fields,
     plan_change,
 )
@@ -108,12 +106,9 @@ class SolvimonProvider:
             body = self._listed.pop(object_id, None)
         return body if body is not None else self.client.get_integration(object_id)
 
-    def prepare(self, desired: Sequence[Any]) -> None:
-        """Nothing to fetch: Solvimon has no catalog; the list holds everything."""
-
     # -- planning and checking ------------------------------------------------------------
     def check_live(
-        self, desired: Sequence[Any], live: Mapping[str, dict[str, Any]]
+        self, desired: Sequence[DesiredSolvimonIntegration], live: Mapping[str, dict[str, Any]]
     ) -> list[Problem]:
         problems = catalog_checks.check_live(desired, live)
         for item in desired:
@@ -133,18 +128,19 @@ class SolvimonProvider:
         return sorted(problems)
 
     def plan_change(
-        self, desired: Any, live: dict[str, Any] | None, options: PlanOptions
+        self,
+        desired: DesiredSolvimonIntegration,
+        live: dict[str, Any] | None,
+        options: PlanOptions,
     ) -> Change:
-        assert isinstance(desired, DesiredSolvimonIntegration)
         change = plan_change(desired, live, options)
         if live is not None:
             change = replace(change, live_fingerprint=self.fingerprint(live))
         return change
 
-    def drift(self, desired: Any, live: dict[str, Any]) -> list[FieldChange]:
+    def drift(self, desired: DesiredSolvimonIntegration, live: dict[str, Any]) -> list[FieldChange]:
         """Managed fields that differ, as planning compares them; a secret Solvimon no longer
         holds reads ``(not saved)`` → ``(saved)``."""
-        assert isinstance(desired, DesiredSolvimonIntegration)
         fields = diff_fields(desired, live, rotate=False)
         return [replace(f, after=SAVED) if f.sensitive else f for f in fields]
 
@@ -180,9 +176,9 @@ class SolvimonProvider:
 
     # -- applying -------------------------------------------------------------------------
     def send(self, step: Step, body: Mapping[str, Any], object_id: str | None) -> str | None:
-        if step.operation == CREATE:
+        if step.intent == "create":
             return self._create(step, body)
-        if step.operation == TEST_CONNECTION:
+        if step.intent == "test":
             successful, message = self._test(step, body)
             if not successful:
                 raise ConnectionTestFailed(
@@ -192,11 +188,11 @@ class SolvimonProvider:
         assert object_id is not None, "an update needs the integration id"
         with self._lock:
             self._listed.pop(object_id, None)  # the read-back must GET what is stored now
-        if step.operation == UPDATE:
-            self.client.update_integration(object_id, dict(body))
-        else:
-            action = step.path.rsplit("/", 1)[-1]
+        if step.intent == "status":
+            action = ACTION_SETTING[str(step.target)]
             self.client.change_status(object_id, action, step.operation, self._key(step))
+        else:
+            self.client.update_integration(object_id, dict(body))
         return None
 
     def _create(self, step: Step, body: Mapping[str, Any]) -> str:
@@ -241,13 +237,14 @@ class SolvimonProvider:
         return outcome(self.client.test_connection(query_of(step.path), credentials))
 
     # -- on demand ------------------------------------------------------------------------
-    def test_connection(self, desired: Any, live: dict[str, Any] | None) -> tuple[bool, str]:
+    def test_connection(
+        self, desired: DesiredSolvimonIntegration, live: dict[str, Any] | None
+    ) -> tuple[bool, str]:
         """(successful, Solvimon's message) of testing ``desired``'s credentials now.
 
         Raises ConfigError when the credentials cannot be tested or a secret cannot be read;
         secrets read are registered for scrubbing and never shown.
         """
-        assert isinstance(desired, DesiredSolvimonIntegration)
         step, untested = connection_step(desired, live)
         if step is None:
             raise ConfigError(
@@ -269,18 +266,14 @@ class SolvimonProvider:
     def verify(self, step: Step, live: dict[str, Any]) -> list[Mismatch]:
         return verify_step(step, live)
 
-    def recheck(self, step: Step, live: dict[str, Any]) -> list[str]:
-        return []  # nothing is offered by the provider's account, so nothing to recheck
-
 
 def verify_step(step: Step, live: Mapping[str, Any]) -> list[Mismatch]:
     """What the read-back holds differently from what ``step`` sent (secrets: only 'saved')."""
-    if step.operation == TEST_CONNECTION:
+    if step.intent == "test":
         return []  # it changes nothing: its answer was judged when it was sent
-    target = STATUS_AFTER.get(step.operation)
-    if target is not None:
+    if step.intent == "status":
         status = live.get("status")
-        return [] if status == target else [Mismatch("status", target, status)]
+        return [] if status == step.target else [Mismatch("status", step.target, status)]
     out: list[Mismatch] = []
     _compare(step.body, live, "", (), out)
     return out
@@ -305,3 +298,10 @@ def _compare(sent: Any, live: Any, path: str, spath: tuple[str, ...], out: list[
         return
     if norm(sent, spath) != norm(live, spath):
         out.append(Mismatch(path, sent, live))
+
+
+def _conforms(
+    provider: SolvimonProvider,
+) -> Provider[DesiredSolvimonIntegration, dict[str, Any]]:
+    """Never called: mypy checks here that the class answers the core's typed seam."""
+    return provider
