@@ -356,8 +356,12 @@ class Executor:
                 if not exc.temporary:
                     raise
                 log("ambiguous", error=str(exc), attempt=attempt)
-                if not isinstance(provider, Adopts):
-                    raise  # it may exist now: sending again could make a twin
+                if not isinstance(provider, Adopts):  # sending again could make a twin
+                    exc.args = (
+                        f"{exc}; it may have been created, and the {change.provider} provider "
+                        "cannot look it up: check the account before applying again",
+                    )
+                    raise
                 existing = provider.find_by_name(change.name)
                 if existing is not None:
                     log("adopted", id=existing)
