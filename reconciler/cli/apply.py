@@ -32,11 +32,8 @@ from reconciler.journal import Journal
 from reconciler.plan import Plan
 from reconciler.plan_file import plan_from_data
 from reconciler.providers.base import PlanOptions
-from reconciler.render.report import (
-    render_report_json,
-    render_report_markdown,
-    render_report_text,
-)
+from reconciler.render.table import Choices
+from reconciler.render.table import render as render_as
 from reconciler.render.text import render_text
 from reconciler.safety import Rails, check
 from reconciler.saved_plan import reconcile
@@ -235,8 +232,4 @@ def _confirm(auto_approve: bool) -> None:
 
 
 def _render_report(report: ApplyReport, output_format: str, list_all: bool) -> str:
-    if output_format == "json":
-        return render_report_json(report)
-    if output_format == "markdown":
-        return render_report_markdown(report)
-    return render_report_text(report, list_all=list_all)
+    return render_as("apply", output_format, report, Choices(list_all=list_all))

@@ -13,14 +13,16 @@ from reconciler.cli.progress import reading_progress
 from reconciler.drift import DriftReport, detect_drift
 from reconciler.errors import ConfigError
 from reconciler.planner import Target, shared_names
-from reconciler.render.drift import render_drift_json, render_drift_markdown, render_drift_text
-from reconciler.render.github import render_drift_github, render_warnings_github
+from reconciler.render.drift import render_drift_markdown
+from reconciler.render.github import render_warnings_github
+from reconciler.render.table import Choices, formats
+from reconciler.render.table import render as render_as
 from reconciler.workspace import load_workspace
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@output_format_option(("text", "json", "markdown", "github"))
+@output_format_option(formats("drift"))
 @click.option(
     "--fail-on-unmanaged",
     is_flag=True,
@@ -72,10 +74,5 @@ def drift(
 
 
 def render(report: DriftReport, output_format: str, count_unmanaged: bool) -> str:
-    if output_format == "json":
-        return render_drift_json(report, count_unmanaged=count_unmanaged)
-    if output_format == "github":
-        return render_drift_github(report, count_unmanaged=count_unmanaged, locate=locator())
-    if output_format == "markdown":
-        return render_drift_markdown(report, count_unmanaged=count_unmanaged)
-    return render_drift_text(report, count_unmanaged=count_unmanaged)
+    choices = Choices(locate=locator(), count_unmanaged=count_unmanaged)
+    return render_as("drift", output_format, report, choices)

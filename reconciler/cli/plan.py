@@ -28,13 +28,13 @@ from reconciler.plan import Plan
 from reconciler.planner import Target, build_plan, shared_names
 from reconciler.providers.base import AnyProvider, PlanOptions
 from reconciler.render.github import (
-    render_plan_github,
     render_problems_github,
     render_warnings_github,
 )
 from reconciler.render.markdown import render_markdown
-from reconciler.render.plan_json import plan_to_data, render_json
-from reconciler.render.text import render_text
+from reconciler.render.plan_json import plan_to_data
+from reconciler.render.table import Choices, formats
+from reconciler.render.table import render as render_as
 from reconciler.workspace import Workspace, load_workspace
 
 TITLE = "reconciler plan"
@@ -42,7 +42,7 @@ TITLE = "reconciler plan"
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@output_format_option(("text", "json", "markdown", "github"))
+@output_format_option(formats("plan"))
 @click.option(
     "--out",
     "out_file",
@@ -148,10 +148,4 @@ def make_plan(
 
 
 def render(result: Plan, output_format: str) -> str:
-    if output_format == "json":
-        return render_json(result)
-    if output_format == "markdown":
-        return render_markdown(result)
-    if output_format == "github":
-        return render_plan_github(result, locate=locator())
-    return render_text(result, color=use_color())
+    return render_as("plan", output_format, result, Choices(color=use_color(), locate=locator()))
