@@ -8,8 +8,8 @@ import time
 from helpers import cli, create_live, make_plan, write_yaml
 
 from reconciler.cli import run
-from reconciler.sandbox import catalog
 from reconciler.sandbox.faults import FaultConfig
+from reconciler.sandbox.revcent import catalog
 
 DOC = """
     kind: revcent/UserThirdPartyIntegration

@@ -11,7 +11,7 @@ import pytest
 from helpers import cli, create_live
 
 from reconciler.cli import run
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 from reconciler.sandbox.store import Store
 
 RENAMES = [  # (command, new, old)

@@ -8,8 +8,8 @@ import pytest
 from helpers import cli, create_live, write_yaml
 
 from reconciler.redaction import forget_all
-from reconciler.sandbox import catalog
 from reconciler.sandbox.faults import FaultConfig
+from reconciler.sandbox.revcent import catalog
 
 CANARY_ENV = "canary-env-9d1c0b7e"
 CANARY_FILE = "canary-file-5a2f8e31"

@@ -1,4 +1,6 @@
-"""The sandbox: a vendor-faithful RevCent server with an SQLite store and fault injection.
+"""The sandbox: vendor-faithful API servers with an SQLite store and fault injection.
+
+One package per vendor (``registry.VENDORS``) beside the shared core at this level.
 
 The core never imports this package; only the CLI starts it (``sandbox serve`` and ``--sandbox``).
 Its server needs aiohttp, an optional dependency (the ``sandbox`` extra): a user of the tool

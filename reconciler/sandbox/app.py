@@ -1,9 +1,10 @@
 """The aiohttp application: routes plus the middlewares every request passes through.
 
-Order, outermost first: ``_outer`` (error envelope, dropped connections, stats, access log),
-then ``_guard`` (API key, then — for API routes only — latency, rate limit, 5xx faults).
-Errors take the shape of the vendor whose path was asked: Solvimon's under ``/v1/`` (with an
-``X-REQUEST-ID`` on every answer there), RevCent's envelope everywhere else.
+Order, outermost first: ``_outer`` (error bodies, dropped connections, the vendor's answer
+headers, stats, access log), then ``_guard`` (API key, then — for API routes only — latency,
+rate limit, 5xx faults). Errors take the shape of the vendor whose path was asked
+(``SandboxState.vendor_for``: the first registered vendor for paths no vendor claims); the
+API key is read its way, and its ``on_answer`` sees every answer on its paths.
 """
 
 from __future__ import annotations
@@ -17,21 +18,16 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from reconciler.sandbox import admin, api, formpage
-from reconciler.sandbox.apierror import ApiFailure
+from reconciler.sandbox import admin
+from reconciler.sandbox.apierror import ApiFailure, VendorFailure
 from reconciler.sandbox.context import (
     ADMIN_PREFIX,
     STATE,
     ConnectionDropped,
     SandboxState,
-    reply,
     state_of,
 )
-from reconciler.sandbox.envelope import failure
 from reconciler.sandbox.faults import format_retry_after
-from reconciler.sandbox.secureforms import FORM_PATH
-from reconciler.sandbox.solvimon import errors as solvimon_errors
-from reconciler.sandbox.solvimon import routes as solvimon_routes
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -43,19 +39,15 @@ def create_app(state: SandboxState) -> web.Application:
     """The sandbox's web application serving ``state``."""
     app = web.Application(middlewares=[_outer, _guard])
     app[STATE] = state
-    app.add_routes(api.routes)
-    app.add_routes(solvimon_routes.routes)
+    for vendor in state.vendors:
+        for routes in vendor.serving.routes:
+            app.add_routes(routes)
     app.add_routes(admin.routes)
-    app.add_routes(formpage.routes)
     return app
 
 
 def _error(exc: ApiFailure, request: web.Request) -> web.Response:
-    if solvimon_errors.is_solvimon(request.path):
-        return solvimon_errors.render(solvimon_errors.translate(exc))
-    resp = reply(failure(exc.error_code, exc.message), status=exc.status)
-    resp.headers.update(exc.headers)
-    return resp
+    return state_of(request).vendor_for(request.path).serving.render_error(exc)
 
 
 def printable(text: str) -> str:
@@ -85,9 +77,12 @@ def printable(text: str) -> str:
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _logged_path(path: str) -> str:
-    """``path`` for the log: a secure form page's token (it opens the form) left out."""
-    return FORM_PATH + "…" if path.startswith(FORM_PATH) else path
+def _logged_path(path: str, open_prefixes: tuple[str, ...]) -> str:
+    """``path`` for the log: an open page's token (it opens the page) left out."""
+    for prefix in open_prefixes:
+        if path.startswith(prefix):
+            return prefix + "…"
+    return path
 
 
 def _route(request: web.Request) -> str:
@@ -109,15 +104,17 @@ async def _outer(request: web.Request, handler: Handler) -> web.StreamResponse:
             request.transport.abort()
         resp = web.Response(status=499)  # never sent: the transport is gone
         status = None
-    if status is not None and solvimon_errors.is_solvimon(request.path):
-        resp.headers[solvimon_errors.REQUEST_ID] = solvimon_errors.new_request_id()
+    state = state_of(request)
+    if status is not None:
+        state.vendor_for(request.path).serving.on_answer(resp)
     if not request.path.startswith(ADMIN_PREFIX):
-        state_of(request).stats.request(request.method, _route(request), status)
+        state.stats.request(request.method, _route(request), status)
     if access_log.isEnabledFor(logging.INFO):
         # Method, path, status and time only: bodies and query values are never logged.
         ms = (time.perf_counter() - started) * 1000
         shown = status if status is not None else "dropped"
-        method, path = printable(request.method), printable(_logged_path(request.path))
+        logged = _logged_path(request.path, state.open_prefixes)
+        method, path = printable(request.method), printable(logged)
         access_log.info("%s %s %s %.1fms", method, path, shown, ms)
     return resp
 
@@ -127,8 +124,8 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await handler(request)
     except ApiFailure as exc:
         return _error(exc, request)
-    except solvimon_errors.SolvimonFailure as exc:
-        return solvimon_errors.render(exc)
+    except VendorFailure as exc:
+        return exc.response()
     except web.HTTPNotFound:
         failure_ = ApiFailure("not_found", f"no route for {request.method} {request.path}")
         return _error(failure_, request)
@@ -154,22 +151,19 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
 @web.middleware
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     state = state_of(request)
-    if request.path.startswith(FORM_PATH):
-        return await handler(request)  # a person's browser: the URL token opens the form
-    _authenticate(request, state.api_key)
+    if request.path.startswith(state.open_prefixes):
+        return await handler(request)  # a person's browser: the URL token opens the page
+    _authenticate(request, state)
     if not request.path.startswith(ADMIN_PREFIX):
         await _inject_faults(state)
     return await handler(request)
 
 
-def _authenticate(request: web.Request, api_key: str) -> None:
-    sent = request.headers.get("x-api-key")
-    bearer = request.headers.get("Authorization", "")
-    if sent is None and solvimon_errors.is_solvimon(request.path) and bearer[:7] == "Bearer ":
-        sent = bearer[7:].strip()  # Solvimon also takes "Authorization: Bearer <key>"
+def _authenticate(request: web.Request, state: SandboxState) -> None:
+    sent = state.vendor_for(request.path).serving.read_key(request)
     if sent is None:
         raise ApiFailure("missing_api_key", "the x-api-key header is required")
-    if not hmac.compare_digest(sent.encode(), api_key.encode()):
+    if not hmac.compare_digest(sent.encode(), state.api_key.encode()):
         raise ApiFailure("invalid_api_key", "the x-api-key header is not a valid API key")
 
 

@@ -14,6 +14,7 @@ import click
 from reconciler.cli.aliases import AliasedOption
 from reconciler.sandbox import DEFAULT_API_KEY, require_server
 from reconciler.sandbox.faults import ENV, FaultConfig
+from reconciler.sandbox.registry import vendors
 from reconciler.sandbox.store import DEFAULT_DB, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,9 +91,16 @@ def _loopback(host: str) -> bool:
         return False  # a host name other than localhost may resolve to anything
 
 
-@click.group("sandbox")
+def _summary() -> str:
+    """The group's help: every registered vendor with its first path prefix."""
+    names = [f"{v.title} ({v.prefixes[0]})" for v in vendors()]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"A local, vendor-faithful {listed} API to run against."
+
+
+@click.group("sandbox", help=_summary())
 def sandbox() -> None:
-    """A local, vendor-faithful RevCent (/v2/) and Solvimon (/v1/) API to run against."""
+    pass
 
 
 @sandbox.command()
@@ -141,7 +149,8 @@ def serve(
     shown_key = api_key if api_key == DEFAULT_API_KEY else "(the one you configured)"
 
     def ready(url: str) -> None:
-        click.echo(f"RevCent sandbox on {url}  x-api-key: {shown_key}  database: {db}")
+        main = vendors()[0].title  # the registry's first vendor names the sandbox
+        click.echo(f"{main} sandbox on {url}  x-api-key: {shown_key}  database: {db}")
         active = {k: v for k, v in config.to_dict().items() if v}
         if active:
             click.echo("faults: " + ", ".join(f"{k}={v}" for k, v in active.items()))

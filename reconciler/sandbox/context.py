@@ -2,29 +2,65 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import json
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from aiohttp import web
 
-from reconciler.sandbox.bodies import parse_json
+from reconciler.sandbox.apierror import ApiFailure
 from reconciler.sandbox.faults import FaultInjector
-from reconciler.sandbox.service import IntegrationService
-from reconciler.sandbox.solvimon.service import SolvimonService
 from reconciler.sandbox.stats import Stats
+from reconciler.sandbox.store import Store
+from reconciler.sandbox.vendor import SandboxVendor
 
 ADMIN_PREFIX = "/_sandbox/"
+T = TypeVar("T")
 
 
 @dataclass
 class SandboxState:
-    """One running sandbox: its accounts (RevCent, Solvimon), faults, counters and key."""
+    """One running sandbox: its database, each vendor's account on it, faults, counters, key."""
 
-    service: IntegrationService
+    store: Store
     faults: FaultInjector
     stats: Stats
     api_key: str
-    solvimon: SolvimonService | None = None  # the /v1/ routes; same database, same key
+    vendors: tuple[SandboxVendor, ...]  # registry order: the first answers unclaimed paths
+    accounts: dict[str, object] = field(init=False)  # vendor name -> its service, on ``store``
+    open_prefixes: tuple[str, ...] = field(init=False)  # every vendor's, for the middlewares
+
+    def __post_init__(self) -> None:
+        if not self.vendors:
+            raise ValueError("a sandbox serves at least one vendor")
+        names = [v.name for v in self.vendors]
+        if len(set(names)) != len(names):
+            raise ValueError(f"two vendors share a name: {names}")
+        self.accounts = {v.name: v.serving.open_account(self.store) for v in self.vendors}
+        self.open_prefixes = tuple(p for v in self.vendors for p in v.serving.open_prefixes)
+
+    def vendor_for(self, path: str) -> SandboxVendor:
+        """The vendor whose path this is; for paths no vendor claims, the first."""
+        for vendor in self.vendors:
+            if vendor.claims(path):
+                return vendor
+        return self.vendors[0]
+
+    def account(self, name: str, kind: type[T]) -> T:
+        """The account (service) of vendor ``name``, checked to be a ``kind``."""
+        service = self.accounts.get(name)
+        if not isinstance(service, kind):
+            raise LookupError(f"the sandbox was started without its {name} part")
+        return service
+
+    def seed_demo(self) -> bool:
+        """Seed every vendor's demo integrations not seeded before; True if any was."""
+        seeded = [v.serving.seed_demo(self.accounts[v.name]) for v in self.vendors]
+        return any(seeded)
+
+    def envelope(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """A success body of the sandbox's own routes, shaped as the first vendor's."""
+        return self.vendors[0].serving.envelope(fields)
 
 
 STATE = web.AppKey("sandbox_state", SandboxState)
@@ -38,8 +74,16 @@ def state_of(request: web.Request) -> SandboxState:
     return request.app[STATE]
 
 
-async def read_json(request: web.Request) -> Any:
+def parse_json(raw: bytes) -> Any:
     """The decoded body (any JSON value; the schemas judge its shape), or ``invalid_json``."""
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        raise ApiFailure("invalid_json", "the request body is not valid JSON") from None
+
+
+async def read_json(request: web.Request) -> Any:
+    """The decoded body of ``request``, or ``invalid_json``."""
     return parse_json(await request.read())
 
 

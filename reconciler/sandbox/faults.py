@@ -13,11 +13,19 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any
-
-from reconciler.sandbox.store import Integration
+from typing import Any, Protocol
 
 ALTERED_SUFFIX = " (altered)"
+
+
+class Alterable(Protocol):
+    """The part of a record about to be stored that the alter fault may change."""
+
+    name: str
+    description: str
+    enabled: bool
+    options: list[dict[str, Any]]
+
 
 # FaultConfig field -> environment variable (the CLI flags read the same variables).
 ENV: dict[str, str] = {
@@ -44,8 +52,8 @@ class FaultConfig:
     drop_rate: float = 0.0  # fraction of committed Creates/Edits whose connection is dropped
     alter_rate: float = 0.0  # fraction of successful Edits stored differently from what was sent
     seed: int | None = None  # makes every random decision reproducible
-    # Solvimon only: fraction of POSTs whose Idempotency-Key is ignored (run as if absent), to
-    # test an API that does not honour the key (a lost create then meets 409 on its retry)
+    # Vendors with an Idempotency-Key only: fraction of POSTs whose key is ignored (as if
+    # absent), to test an API that does not honour it (a lost create then meets 409 on retry)
     ignore_idempotency_rate: float = 0.0
 
     def __post_init__(self) -> None:
@@ -174,7 +182,7 @@ class FaultInjector:
         return self._roll("drop", self.config.drop_rate)
 
     def alter(
-        self, rec: Integration, body: Mapping[str, Any], name_free: Callable[[str], bool]
+        self, rec: Alterable, body: Mapping[str, Any], name_free: Callable[[str], bool]
     ) -> bool:
         """Maybe change ``rec`` (about to be stored for an Edit) so it differs from ``body``.
 

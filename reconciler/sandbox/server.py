@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -20,12 +20,11 @@ from aiohttp import web
 from reconciler.sandbox import DEFAULT_API_KEY
 from reconciler.sandbox.app import create_app
 from reconciler.sandbox.context import SandboxState
-from reconciler.sandbox.demo import seed_demo_account
 from reconciler.sandbox.faults import FaultConfig, FaultInjector
-from reconciler.sandbox.service import IntegrationService
-from reconciler.sandbox.solvimon.service import SolvimonService
+from reconciler.sandbox.registry import vendors as registered
 from reconciler.sandbox.stats import Stats
 from reconciler.sandbox.store import Store
+from reconciler.sandbox.vendor import SandboxVendor
 
 # Long enough for in-flight answers (latency included) to finish, short enough for tests.
 SHUTDOWN_TIMEOUT = 2.0
@@ -45,16 +44,15 @@ async def _open(
     api_key: str,
     faults: FaultConfig | None,
     seed_demo: bool,
+    vendors: Sequence[SandboxVendor] | None = None,
 ) -> _Live:
     # The store is opened here, on the loop's thread: sqlite3 connections stay on one thread.
     store = Store(db_path)
     try:
-        service = IntegrationService(store)
+        served = registered() if vendors is None else tuple(vendors)
+        state = SandboxState(store, FaultInjector(faults), Stats(), api_key, served)
         if seed_demo:
-            seed_demo_account(service)
-        state = SandboxState(
-            service, FaultInjector(faults), Stats(), api_key, SolvimonService(store)
-        )
+            state.seed_demo()
         runner = web.AppRunner(
             create_app(state), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT
         )
@@ -74,7 +72,7 @@ def _url_host(host: str) -> str:
 
 async def _close(live: _Live) -> None:
     await live.runner.cleanup()
-    live.state.service.store.close()
+    live.state.store.close()
 
 
 class RunningSandbox:
@@ -86,7 +84,7 @@ class RunningSandbox:
         self._thread = thread
         self.url = live.url
         self.api_key = live.state.api_key
-        self.db_path = live.state.service.store.path
+        self.db_path = live.state.store.path
 
     def set_faults(self, faults: FaultConfig) -> None:
         """Reconfigure faults (the same as ``PUT /_sandbox/faults``); applied when it returns."""
@@ -129,13 +127,17 @@ def start_sandbox(
     api_key: str = DEFAULT_API_KEY,
     faults: FaultConfig | None = None,
     seed_demo: bool = False,
+    vendors: Sequence[SandboxVendor] | None = None,
 ) -> RunningSandbox:
-    """Start a sandbox on ``host:port`` (0 = a free port) and return once it accepts requests."""
+    """Start a sandbox on ``host:port`` (0 = a free port) and return once it accepts requests.
+
+    ``vendors`` defaults to the registry's; a test may serve others beside (or instead of) them.
+    """
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="reconciler-sandbox", daemon=True)
     thread.start()
     opening = asyncio.run_coroutine_threadsafe(
-        _open(db_path, host, port, api_key, faults, seed_demo), loop
+        _open(db_path, host, port, api_key, faults, seed_demo, vendors), loop
     )
     try:
         live = opening.result()

@@ -7,7 +7,7 @@ import json
 from conftest import EXAMPLE_SECRETS, EXAMPLES
 from helpers import cli, create_live, edit, get, list_names, write_yaml
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 
 def test_examples_apply_then_plan_shows_no_changes(demo_sandbox, work, capsys, monkeypatch):

@@ -13,8 +13,8 @@ from reconciler.executor import Executor
 from reconciler.http import ApiSettings, RateLimiter, RetryPolicy
 from reconciler.journal import Journal
 from reconciler.providers.revcent.provider import RevCentProvider
-from reconciler.sandbox import catalog
 from reconciler.sandbox.faults import FaultConfig
+from reconciler.sandbox.revcent import catalog
 
 FAST_RETRY = RetryPolicy(attempts=8, base_delay=0.02, max_delay=0.2)
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from hardening_support import plan, records
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 from tests.helpers import cli, create_live, edit, get, write_yaml
 
 SAME_NAME = """

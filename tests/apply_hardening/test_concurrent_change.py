@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from hardening_support import apply, outcomes, plan, providers, records
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 from tests.helpers import create_live, edit, get, write_yaml
 
 

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reconciler.sandbox import catalog
 from reconciler.sandbox.faults import FaultConfig
+from reconciler.sandbox.revcent import catalog
 from tests.helpers import create_live, get, write_yaml
 
 ROOT = Path(__file__).resolve().parents[2]

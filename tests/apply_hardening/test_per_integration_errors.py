@@ -7,7 +7,7 @@ from typing import Any
 
 from hardening_support import apply, outcomes, plan, providers, records
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 from tests.helpers import create_live, get, write_yaml
 
 MAIL = """

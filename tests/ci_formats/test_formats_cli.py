@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from helpers import cli, create_live, write_yaml
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 TAXJAR = """
 kind: revcent/UserThirdPartyIntegration

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "config"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "integrations"

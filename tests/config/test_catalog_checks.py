@@ -11,7 +11,7 @@ from config_support import live_get
 from reconciler.config import load_config
 from reconciler.providers.revcent.catalog_checks import check_against_catalog, live_body
 from reconciler.providers.revcent.desired import DesiredIntegration
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 SITES = catalog.SITE_INTEGRATIONS
 AVALARA_SAVED = {"account_id": "1100000000", "license_key": "lk"}  # sees DEFAULT, BRAND_A, BRAND_B

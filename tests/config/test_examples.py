@@ -10,7 +10,7 @@ from config_support import EXAMPLES, live_get
 from reconciler.config import load_config, read_config
 from reconciler.providers.revcent.catalog_checks import check_against_catalog
 from reconciler.providers.revcent.desired import DesiredIntegration
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 EASYPOST_EXTERNAL = (
     "credentials 'easypost_credentials' are external, but 'Tracking - EasyPost' does not exist "

@@ -11,7 +11,7 @@ from reconciler.config import load_config, read_config
 from reconciler.errors import SecretError
 from reconciler.providers.revcent.catalog_checks import check_against_catalog
 from reconciler.providers.revcent.desired import DesiredIntegration
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 ENV_SECRET = "env-SECRET-value-4f1c9e"
 FILE_SECRET = "file-SECRET-value-8a2b7d"

@@ -6,7 +6,7 @@ import json
 
 from helpers import cli, create_live, edit
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 AVALARA_CREDS = {"account_id": "2000999999", "license_key": "lk"}
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from helpers import cli
 
-from reconciler.sandbox import catalog as site_catalog
+from reconciler.sandbox.revcent import catalog as site_catalog
 
 REVCENT_LISTING = """\
 revcent: 10 available

@@ -12,7 +12,7 @@ from helpers import cli, create_live, write_yaml
 from jsonschema import Draft202012Validator
 from type_proxy import type_proxy
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 

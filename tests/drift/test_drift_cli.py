@@ -8,7 +8,7 @@ import pytest
 from drift_support import EXAMPLES, example_secrets, forget_credentials
 from helpers import cli, create_live, edit, get, write_yaml
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 AVALARA_YAML = """
 kind: revcent/UserThirdPartyIntegration

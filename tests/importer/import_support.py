@@ -6,7 +6,7 @@ from typing import Any
 
 from helpers import client, create_live
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 
 def forget_credentials(sandbox: Any, integration_id: str) -> None:

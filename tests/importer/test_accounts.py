@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import cli, create_live, edit
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 from reconciler.sandbox.server import RunningSandbox, start_sandbox
 
 

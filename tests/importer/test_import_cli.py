@@ -10,7 +10,7 @@ from import_support import every_kind
 
 from reconciler import __version__
 from reconciler.project import schema_base_url
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden" / "every-kind"

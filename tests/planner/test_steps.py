@@ -7,7 +7,7 @@ from helpers import create_live, edit, make_plan, write_yaml
 
 from reconciler.errors import ConfigError
 from reconciler.plan import redact
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 AVALARA_CREDS = {"account_id": "2000134479", "license_key": "lic-123"}
 AVALARA_OPTIONS = {

@@ -12,8 +12,8 @@ from reconciler.http import ApiSettings, RetryPolicy
 from reconciler.live import read_all
 from reconciler.providers.revcent.provider import RevCentProvider
 from reconciler.ratelimit import RateLimiter
-from reconciler.sandbox import catalog
 from reconciler.sandbox.faults import FaultConfig
+from reconciler.sandbox.revcent import catalog
 
 RATE = 40.0
 BURST = 2.0

@@ -20,9 +20,9 @@ from helpers import write_yaml
 
 from reconciler.cli import run
 from reconciler.http import RetryPolicy
-from reconciler.sandbox import catalog
-from reconciler.sandbox.store import Integration
-from reconciler.sandbox.views import integration_view, site_view
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.store import Integration
+from reconciler.sandbox.revcent.views import integration_view, site_view
 
 pytestmark = pytest.mark.reliability
 

@@ -34,7 +34,7 @@ from reconciler.redaction import forget_all
 from reconciler.render.markdown import render_markdown
 from reconciler.render.plan_json import render_json
 from reconciler.render.text import render_text
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 from reconciler.sandbox.server import RunningSandbox, start_sandbox
 from reconciler.workspace import load_workspace
 

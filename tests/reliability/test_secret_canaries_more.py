@@ -11,7 +11,7 @@ import pytest
 from helpers import cli, create_live, edit, write_yaml
 
 from reconciler.redaction import forget_all
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 pytestmark = pytest.mark.reliability
 

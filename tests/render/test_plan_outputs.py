@@ -14,7 +14,7 @@ from reconciler.plan_file import plan_from_data
 from reconciler.render.markdown import render_markdown
 from reconciler.render.plan_json import plan_to_data
 from reconciler.render.text import render_text
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"

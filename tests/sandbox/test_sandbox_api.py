@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 USER = "/v2/user_third_party_integrations"
 SITE = "/v2/site_third_party_integrations"

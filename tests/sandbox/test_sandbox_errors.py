@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.sandbox import catalog
-from reconciler.sandbox.apierror import ERROR_CODES
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.errors import ERROR_CODES
 
 USER = "/v2/user_third_party_integrations"
 SITE = "/v2/site_third_party_integrations"

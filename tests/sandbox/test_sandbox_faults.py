@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.sandbox import catalog
 from reconciler.sandbox.faults import FaultConfig, FaultInjector, TokenBucket, format_retry_after
+from reconciler.sandbox.revcent import catalog
 from reconciler.sandbox.server import RunningSandbox
 
 USER = "/v2/user_third_party_integrations"

@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from contract.vendor_seeds import SEEDS, seed_operation
 from jsonschema import Draft202012Validator
 
-from reconciler.sandbox import catalog
-from reconciler.sandbox.apierror import ERROR_CODES
-from reconciler.sandbox.bodies import request_schema
 from reconciler.sandbox.cli import sandbox as sandbox_cli
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.bodies import request_schema
+from reconciler.sandbox.revcent.errors import ERROR_CODES
 from reconciler.sandbox.server import start_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]

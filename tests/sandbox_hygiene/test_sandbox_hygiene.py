@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.sandbox import catalog
 from reconciler.sandbox.cli import exposure_warning
+from reconciler.sandbox.revcent import catalog
 from reconciler.sandbox.server import start_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]

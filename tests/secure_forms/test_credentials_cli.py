@@ -19,8 +19,8 @@ import pytest
 from browser import chromium, find_chromium
 from helpers import create_live, get, write_yaml
 
-from reconciler.sandbox import catalog
 from reconciler.sandbox.faults import FaultConfig
+from reconciler.sandbox.revcent import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "Shipping - ShipStation"

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.sandbox import catalog
-from reconciler.sandbox.secureforms import LIFETIME
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.secureforms import LIFETIME
 
 USER = "/v2/user_third_party_integrations"
 FORMS = "/v2/secure_forms"

@@ -8,7 +8,7 @@ from typing import Any
 from helpers import cli, create_live, make_plan, write_yaml
 
 from reconciler.config import read_config
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 YAML = """\
 kind: revcent/UserThirdPartyIntegration

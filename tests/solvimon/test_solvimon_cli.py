@@ -11,7 +11,7 @@ from reconciler.cli import run
 from reconciler.connect import Connection
 from reconciler.errors import ConfigError
 from reconciler.providers.registry import provider_named
-from reconciler.sandbox import catalog
+from reconciler.sandbox.revcent import catalog
 
 REVCENT_YAML = """
 kind: revcent/UserThirdPartyIntegration

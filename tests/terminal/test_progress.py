@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from reconciler.executor import Executor, Result
-from reconciler.sandbox import catalog
 from reconciler.sandbox.faults import FaultConfig
+from reconciler.sandbox.revcent import catalog
 from tests.helpers import create_live, make_plan, provider, write_yaml
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")

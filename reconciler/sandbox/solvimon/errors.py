@@ -3,8 +3,8 @@ translation of the shared middlewares' errors (auth, faults, routing) into it.
 
 Why a table of its own: Solvimon errors are ``{type, code, message, field, resource_id,
 resource_type}`` with ``code`` from the spec's ``ApiErrorCode`` enum, and one code may come with
-several statuses (``BAD_REQUEST`` is a 400, a 405 or a 413). The RevCent table in
-``apierror.py`` stays as it is; the middlewares ask ``render_generic`` for /v1/ paths.
+several statuses (``BAD_REQUEST`` is a 400, a 405 or a 413). The core's failures
+(``apierror.ApiFailure``) are translated by ``translate`` for /v1/ paths.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from typing import Any
 
 from aiohttp import web
 
-from reconciler.sandbox.apierror import ApiFailure
+from reconciler.sandbox.apierror import ApiFailure, VendorFailure
 
-PREFIX = "/v1/"
 REQUEST_ID = "X-REQUEST-ID"
 
 # (status, code) -> (type, when it is answered); docs/solvimon.md lists every row.
@@ -69,7 +68,7 @@ ERRORS: dict[tuple[int, str], tuple[str, str]] = {
 }
 
 
-class SolvimonFailure(Exception):
+class SolvimonFailure(VendorFailure):
     """An error answer in Solvimon's shape; raised by the Solvimon handlers and rules."""
 
     def __init__(
@@ -103,6 +102,9 @@ class SolvimonFailure(Exception):
             "resource_type": "INTEGRATION" if self.resource_id else None,
         }
 
+    def response(self) -> web.Response:
+        return render(self)
+
 
 def invalid(field: str | None, message: str) -> SolvimonFailure:
     return SolvimonFailure(400, "INVALID_FIELD", message, field=field)
@@ -121,7 +123,7 @@ def not_found(integration_id: str) -> SolvimonFailure:
     )
 
 
-# The shared middlewares raise RevCent-coded ApiFailures; on /v1/ they read like this.
+# The core raises ApiFailures with its own codes; on /v1/ they read like this.
 _GENERIC: dict[str, tuple[int, str, str | None]] = {
     "missing_api_key": (
         401,
@@ -149,10 +151,6 @@ def render(exc: SolvimonFailure) -> web.Response:
     resp = web.json_response(exc.body(), status=exc.status)
     resp.headers.update(exc.headers)
     return resp
-
-
-def is_solvimon(path: str) -> bool:
-    return path.startswith(PREFIX)
 
 
 def new_request_id() -> str:

@@ -15,14 +15,13 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from reconciler.sandbox.bodies import parse_json
-from reconciler.sandbox.context import ConnectionDropped, reply, state_of
+from reconciler.sandbox.context import ConnectionDropped, parse_json, reply, state_of
+from reconciler.sandbox.faults import Alterable
 from reconciler.sandbox.paging import MAX_PAGE, bounds, count_param
-from reconciler.sandbox.solvimon import connection, rules
+from reconciler.sandbox.solvimon import VENDOR, connection, rules
 from reconciler.sandbox.solvimon.errors import SolvimonFailure
 from reconciler.sandbox.solvimon.service import SolvimonService
 from reconciler.sandbox.solvimon.store import ORDERS
-from reconciler.sandbox.store import Integration
 
 routes = web.RouteTableDef()
 
@@ -37,9 +36,7 @@ ID = "{id:(?!(?:" + "|".join(RESERVED) + ")(?![^/]))[^/]+}"  # a reserved word, 
 
 
 def _service(request: web.Request) -> SolvimonService:
-    service = state_of(request).solvimon
-    assert service is not None, "the sandbox was started without its Solvimon part"
-    return service
+    return state_of(request).account(VENDOR.name, SolvimonService)
 
 
 def _bad(field: str, message: str) -> SolvimonFailure:
@@ -135,10 +132,10 @@ async def update_integration(request: web.Request) -> web.Response:
     body = parse_json(await request.read())
 
     def alter(rec: dict[str, Any], sent: dict[str, Any]) -> bool:
-        # The shared fault decides as for a RevCent Edit: the sent name gets " (altered)".
+        # The shared alter fault decides: the sent name gets " (altered)".
         text = _Text(rec["name"], rec["description"])
         sent_text = {"name": sent["name"], "description": sent["description"]}
-        if not state.faults.alter(cast(Integration, text), sent_text, lambda _name: True):
+        if not state.faults.alter(cast(Alterable, text), sent_text, lambda _name: True):
             return False
         rec["name"], rec["description"] = text.name, text.description
         state.stats.event("altered")

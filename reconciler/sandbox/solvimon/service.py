@@ -1,7 +1,7 @@
 """The Solvimon account: create, update, delete, status operations, get and list integrations,
 with every rule of ``rules.py`` applied.
 
-Why a layer between HTTP and SQLite (as for RevCent): the routes and the demo seeding both go
+Why a layer between HTTP and SQLite: the routes and the demo seeding both go
 through it, so no way of writing an integration can skip a rule.
 """
 
@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from reconciler.sandbox.envelope import new_id
+from reconciler.sandbox.ids import new_id
 from reconciler.sandbox.solvimon import rules
 from reconciler.sandbox.solvimon.errors import SolvimonFailure, invalid, not_found, operation
 from reconciler.sandbox.solvimon.store import ReferenceTaken, SolvimonStore

@@ -1,7 +1,7 @@
 """SQLite persistence of Solvimon integrations and of the Idempotency-Keys POSTs were sent with.
 
-Why in the RevCent sandbox's database file: one ``--sandbox`` serves both vendors, and
-``sandbox reset`` must empty both at once. Integrations are stored as the JSON object the API
+Why in the sandbox's shared database file: one ``--sandbox`` serves every vendor, and
+``sandbox reset`` must empty them all at once. Integrations are stored as the JSON object the API
 would show, each secret replaced by its salted fingerprint (fingerprint.py: views mask them
 anyway, and the file must not hold them); ``reference`` is unique.
 """

@@ -14,9 +14,9 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from reconciler.sandbox import catalog
-from reconciler.sandbox.context import state_of
-from reconciler.sandbox.secureforms import FORM_PATH, MAX_VALUE, SecureForm
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.account import service_of
+from reconciler.sandbox.revcent.secureforms import FORM_PATH, MAX_VALUE, SecureForm
 
 routes = web.RouteTableDef()
 
@@ -108,7 +108,7 @@ def _form(form: SecureForm, action: str, problems: list[str]) -> web.Response:
 
 def _open_form(request: web.Request, *, submitting: bool) -> SecureForm | web.Response:
     """The form the URL's token opens, or the page saying why it cannot be used."""
-    forms = state_of(request).service.forms
+    forms = service_of(request).forms
     form = forms.by_token(request.match_info["token"])
     closed = _closed(form, forms.now(), submitting=submitting)
     if closed is not None:
@@ -130,7 +130,7 @@ async def submit_form(request: web.Request) -> web.Response:
     form = _open_form(request, submitting=True)
     if isinstance(form, web.Response):
         return form
-    forms = state_of(request).service.forms
+    forms = service_of(request).forms
     raw = await request.content.read(MAX_FORM_BYTES + 1)
     if len(raw) > MAX_FORM_BYTES:
         return _form(form, request.path, ["the submission is too large"])

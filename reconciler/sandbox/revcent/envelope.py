@@ -1,21 +1,11 @@
-"""Vendor ids and the success/error envelopes every RevCent v2 answer carries."""
+"""The success/error envelopes every RevCent v2 answer carries (ids from ``ids.py``)."""
 
 from __future__ import annotations
 
-import random
-import string
 import time
 from typing import Any
 
-_ALPHABET = string.ascii_letters + string.digits
-# Ids need to be unguessable-looking and unique, not secret: SystemRandom avoids a shared seed
-# making two sandboxes hand out the same ids.
-_rng = random.SystemRandom()
-
-
-def new_id() -> str:
-    """A 20-character alphanumeric id, the vendor's id format."""
-    return "".join(_rng.choices(_ALPHABET, k=20))
+from reconciler.sandbox.ids import new_id
 
 
 def success(**fields: Any) -> dict[str, Any]:

@@ -10,14 +10,15 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from reconciler.sandbox import catalog
-from reconciler.sandbox.apierror import ApiFailure
-from reconciler.sandbox.bodies import check_body
-from reconciler.sandbox.envelope import new_id
-from reconciler.sandbox.rules import check_credentials, check_options, incomplete_reasons
-from reconciler.sandbox.secureforms import SecureForms
-from reconciler.sandbox.store import Integration, NameTaken, Store
-from reconciler.sandbox.views import integration_view
+from reconciler.sandbox.ids import new_id
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.bodies import check_body
+from reconciler.sandbox.revcent.errors import RevCentFailure
+from reconciler.sandbox.revcent.rules import check_credentials, check_options, incomplete_reasons
+from reconciler.sandbox.revcent.secureforms import SecureForms
+from reconciler.sandbox.revcent.store import Integration, IntegrationStore, NameTaken
+from reconciler.sandbox.revcent.views import integration_view
+from reconciler.sandbox.store import Store
 
 # Called with the record about to be stored, the Edit body and a "name is free" test;
 # returns True if it changed the record (the alter fault).
@@ -31,6 +32,7 @@ class IntegrationService:
 
     def __init__(self, store: Store):
         self.store = store
+        self.db = IntegrationStore(store)
         self.forms = SecureForms(store)
 
     def create(self, body: Any) -> str:
@@ -40,7 +42,7 @@ class IntegrationService:
         site_id = body["site_third_party_integration"]
         site = catalog.site_integration(site_id)
         if site is None:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "unknown_site_integration",
                 f"site_third_party_integration: '{site_id}' is not a site third party integration",
             )
@@ -62,7 +64,7 @@ class IntegrationService:
             rec.credential_values = self.forms.claim(form_id, site_id)
         if rec.enabled:
             _refuse_incomplete(site, rec)
-        self._write(self.store.insert, rec)
+        self._write(self.db.insert, rec)
         if form_id is not None:  # after the insert: a refused Create leaves the form unused
             self.forms.mark_used(form_id, rec.id)
         return rec.id
@@ -73,7 +75,7 @@ class IntegrationService:
         form_id, body = _secure_form_id(body)
         body = check_body("edit", body)
         if not body and form_id is None:
-            raise ApiFailure("nothing_to_edit", "the body has no property to change")
+            raise RevCentFailure("nothing_to_edit", "the body has no property to change")
         site = _site(current)
         rec = dataclasses.replace(current)
         if "name" in body:
@@ -98,9 +100,9 @@ class IntegrationService:
         if rec.enabled and (body.get("enabled") is True or "third_party_options" in body):
             _refuse_incomplete(site, rec)
         if alter is not None:
-            alter(rec, body, lambda name: self.store.name_owner(name) in (None, rec.id))
+            alter(rec, body, lambda name: self.db.name_owner(name) in (None, rec.id))
         with self.store.transaction():  # the form is used only if the integration is written
-            self._write(self.store.update, rec)
+            self._write(self.db.update, rec)
             if form_id is not None:
                 self.forms.mark_used(form_id, rec.id)
 
@@ -110,13 +112,13 @@ class IntegrationService:
 
     def list_page(self, limit: int, page: int) -> list[dict[str, Any]]:
         """One page (from 1) of integrations in creation order."""
-        return [integration_view(r) for r in self.store.page(limit, (page - 1) * limit)]
+        return [integration_view(r) for r in self.db.page(limit, (page - 1) * limit)]
 
     def forget_credentials(self, integration_id: str) -> None:
         """Sandbox-only: clear saved credentials, as if they were revoked outside the tool."""
         rec = self._record(integration_id)
         rec.credential_id, rec.credential_values = None, {}
-        self.store.update(rec)
+        self.db.update(rec)
 
     def seed_bulk(self, count: int, prefix: str) -> list[str]:
         """Create ``count`` complete integrations named ``prefix`` + number, in one transaction.
@@ -125,7 +127,7 @@ class IntegrationService:
         options); one template per site is checked by the same rules as the API.
         """
         if not 1 <= count <= MAX_SEED:
-            raise ApiFailure("invalid_request", f"count: must be within 1..{MAX_SEED}")
+            raise RevCentFailure("invalid_request", f"count: must be within 1..{MAX_SEED}")
         sites = catalog.SITE_INTEGRATIONS
         templates = [_complete_template(site) for site in sites]
         width = len(str(count))
@@ -142,20 +144,20 @@ class IntegrationService:
                     options=[dict(o) for o in tpl.options],
                 )
             )
-        self._write(self.store.insert_many, recs)
+        self._write(self.db.insert_many, recs)
         return [r.id for r in recs]
 
     def _record(self, integration_id: str) -> Integration:
-        rec = self.store.get(integration_id)
+        rec = self.db.get(integration_id)
         if rec is None:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "integration_not_found",
                 f"no user third party integration has id '{integration_id}'",
             )
         return rec
 
     def _claim_name(self, name: str, owner: str | None) -> None:
-        if self.store.name_owner(name) not in (None, owner):
+        if self.db.name_owner(name) not in (None, owner):
             raise _duplicate(name)
 
     def _write(self, write: Callable[[Any], object], arg: Any) -> None:
@@ -177,16 +179,16 @@ def _secure_form_id(body: Any) -> tuple[Any, Any]:
         return None, body
     rest = {k: v for k, v in body.items() if k != "secure_form_id"}
     if "third_party_credentials" in rest:
-        raise ApiFailure(
+        raise RevCentFailure(
             "invalid_request",
             "body: send either third_party_credentials or secure_form_id, not both",
         )
     return body["secure_form_id"], rest
 
 
-def _duplicate(name: str | None) -> ApiFailure:
+def _duplicate(name: str | None) -> RevCentFailure:
     what = f"'{name}'" if name is not None else "this name"
-    return ApiFailure("duplicate_name", f"name: another integration is already called {what}")
+    return RevCentFailure("duplicate_name", f"name: another integration is already called {what}")
 
 
 def _site(rec: Integration) -> dict[str, Any]:
@@ -199,7 +201,7 @@ def _site(rec: Integration) -> dict[str, Any]:
 def _refuse_incomplete(site: dict[str, Any], rec: Integration) -> None:
     reasons = incomplete_reasons(site, rec)
     if reasons:
-        raise ApiFailure(
+        raise RevCentFailure(
             "integration_incomplete",
             f"enabled: cannot enable an incomplete integration: {'; '.join(reasons)}",
         )

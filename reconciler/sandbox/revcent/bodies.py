@@ -1,4 +1,4 @@
-"""Request bodies checked at run time against the vendor's own request schemas.
+"""RevCent request bodies checked at run time against the vendor's own request schemas.
 
 The schemas in ``schemas/`` are verbatim copies of the Create (seed 001) and Edit (seed 000)
 request schemas, so the sandbox refuses exactly what the vendor documents as invalid, and a
@@ -15,18 +15,10 @@ from typing import Any, Literal
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, relevance
 
-from reconciler.sandbox.apierror import ApiFailure
+from reconciler.sandbox.revcent.errors import RevCentFailure
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 Kind = Literal["create", "edit"]
-
-
-def parse_json(raw: bytes) -> Any:
-    """The decoded body, or ``invalid_json``."""
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
-        raise ApiFailure("invalid_json", "the request body is not valid JSON") from None
 
 
 @cache
@@ -48,7 +40,7 @@ def check_body(kind: Kind, body: Any) -> dict[str, Any]:
         return body  # type: ignore[no-any-return]
     # Deterministic choice among several errors: the shallowest, most relevant one.
     error = min(errors, key=lambda e: (len(e.absolute_path), relevance(e)))
-    raise ApiFailure("invalid_request", describe(error))
+    raise RevCentFailure("invalid_request", describe(error))
 
 
 def _path(parts: Any) -> str:

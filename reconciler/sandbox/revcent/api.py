@@ -1,4 +1,4 @@
-"""The vendor's routes: RevCent v2 user and site third-party integrations, secure forms."""
+"""RevCent's routes: v2 user and site third-party integrations, secure forms."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from typing import Any
 
 from aiohttp import web
 
-from reconciler.sandbox import catalog
-from reconciler.sandbox.apierror import ApiFailure
 from reconciler.sandbox.context import ConnectionDropped, read_json, reply, state_of
-from reconciler.sandbox.envelope import success
 from reconciler.sandbox.paging import MAX_PAGE, bounds, count_param
-from reconciler.sandbox.secureforms import FORM_PATH
-from reconciler.sandbox.store import Integration
-from reconciler.sandbox.views import site_view
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.account import service_of
+from reconciler.sandbox.revcent.envelope import success
+from reconciler.sandbox.revcent.errors import RevCentFailure
+from reconciler.sandbox.revcent.secureforms import FORM_PATH
+from reconciler.sandbox.revcent.store import Integration
+from reconciler.sandbox.revcent.views import site_view
 
 routes = web.RouteTableDef()
 
@@ -29,7 +30,7 @@ def _paging(query: Mapping[str, str]) -> tuple[int, int]:
     for name, default, top in (("limit", MAX_LIMIT, MAX_LIMIT), ("page", 1, MAX_PAGE)):
         value = count_param(query, name, default, top)
         if value is None:
-            raise ApiFailure("invalid_parameter", f"{name}: must be {bounds(top)}")
+            raise RevCentFailure("invalid_parameter", f"{name}: must be {bounds(top)}")
         values.append(value)
     return values[0], values[1]
 
@@ -41,19 +42,18 @@ def _listing(results: list[dict[str, object]], page: int) -> web.Response:
 @routes.get(USER)
 async def list_integrations(request: web.Request) -> web.Response:
     limit, page = _paging(request.query)
-    return _listing(state_of(request).service.list_page(limit, page), page)
+    return _listing(service_of(request).list_page(limit, page), page)
 
 
 @routes.get(USER + "/{id}")
 async def get_integration(request: web.Request) -> web.Response:
-    view = state_of(request).service.get(request.match_info["id"])
+    view = service_of(request).get(request.match_info["id"])
     return reply(success(**view))
 
 
 @routes.post(USER)
 async def create_integration(request: web.Request) -> web.Response:
-    state = state_of(request)
-    new_id = state.service.create(await read_json(request))
+    new_id = service_of(request).create(await read_json(request))
     _maybe_drop(request)
     return reply(
         success(
@@ -75,7 +75,7 @@ async def edit_integration(request: web.Request) -> web.Response:
             state.stats.event("altered")
         return altered
 
-    state.service.edit(integration_id, body, alter=alter)
+    service_of(request).edit(integration_id, body, alter=alter)
     _maybe_drop(request)
     return reply(
         success(
@@ -105,7 +105,7 @@ async def get_site(request: web.Request) -> web.Response:
     site_id = request.match_info["id"]
     site = catalog.site_integration(site_id)
     if site is None:
-        raise ApiFailure(
+        raise RevCentFailure(
             "site_integration_not_found", f"no site third party integration has id '{site_id}'"
         )
     return reply(success(**site_view(site)))
@@ -117,7 +117,7 @@ SECURE = "/v2/secure_forms"
 
 @routes.post(SECURE)
 async def create_secure_form(request: web.Request) -> web.Response:
-    forms = state_of(request).service.forms
+    forms = service_of(request).forms
     form, token = forms.create(await read_json(request))
     return reply(
         success(
@@ -132,6 +132,6 @@ async def create_secure_form(request: web.Request) -> web.Response:
 
 @routes.get(SECURE + "/{id}")
 async def get_secure_form(request: web.Request) -> web.Response:
-    forms = state_of(request).service.forms
+    forms = service_of(request).forms
     form = forms.get(request.match_info["id"])
     return reply(success(**form.view(forms.now())))

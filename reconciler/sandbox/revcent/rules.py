@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.sandbox import catalog
-from reconciler.sandbox.apierror import ApiFailure
-from reconciler.sandbox.store import Integration
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.errors import RevCentFailure
+from reconciler.sandbox.revcent.store import Integration
 
 Site = dict[str, Any]
 
 
 def check_credentials(site: Site, sent: dict[str, Any]) -> tuple[str, dict[str, str]]:
-    """The credential id and ``{field id: value}`` to save, or ApiFailure naming the problem.
+    """The credential id and ``{field id: value}`` to save, or RevCentFailure naming the problem.
 
     Values never appear in a message: only ids and paths.
     """
     spec = site["third_party_credentials"]
     if sent["id"] != spec["id"]:
-        raise ApiFailure(
+        raise RevCentFailure(
             "credential_id_mismatch",
             f"third_party_credentials.id must be '{spec['id']}' for site third party "
             f"integration {site['id']} ({site['name']})",
@@ -33,17 +33,19 @@ def check_credentials(site: Site, sent: dict[str, Any]) -> tuple[str, dict[str, 
     for i, item in enumerate(sent["fields"]):
         where = f"third_party_credentials.fields[{i}].id"
         if item["id"] not in known:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "unknown_credential_field",
                 f"{where}: '{item['id']}' is not a field of {spec['id']} "
                 f"(fields: {', '.join(known)})",
             )
         if item["id"] in values:
-            raise ApiFailure("duplicate_credential_field", f"{where}: '{item['id']}' sent twice")
+            raise RevCentFailure(
+                "duplicate_credential_field", f"{where}: '{item['id']}' sent twice"
+            )
         values[item["id"]] = item["value"]
     for fid, f in known.items():
         if f.get("required") and not values.get(fid):
-            raise ApiFailure(
+            raise RevCentFailure(
                 "missing_credential_field",
                 f"third_party_credentials.fields: required field '{fid}' is missing or empty",
             )
@@ -58,7 +60,7 @@ def asset_values(site_id: str, option_id: str, field_id: str, rec: Integration) 
 
 
 def check_options(site: Site, sent: list[dict[str, Any]], rec: Integration) -> list[dict[str, Any]]:
-    """The option set to save (it replaces the saved one), or ApiFailure.
+    """The option set to save (it replaces the saved one), or RevCentFailure.
 
     ``rec`` carries the credentials in force for this request (newly sent ones included), since
     asset values are checked against what those credentials can see.
@@ -70,12 +72,12 @@ def check_options(site: Site, sent: list[dict[str, Any]], rec: Integration) -> l
         spec = options.get(opt["id"])
         if spec is None:
             known = ", ".join(options) or "none"
-            raise ApiFailure(
+            raise RevCentFailure(
                 "unknown_option",
                 f"{where}.id: '{opt['id']}' is not an option of {site['name']} (options: {known})",
             )
         if opt["id"] in seen:
-            raise ApiFailure("duplicate_option", f"{where}.id: '{opt['id']}' sent twice")
+            raise RevCentFailure("duplicate_option", f"{where}.id: '{opt['id']}' sent twice")
         seen.add(opt["id"])
         _check_option_fields(site["id"], spec, opt["fields"], where, rec)
     return [{"id": o["id"], "fields": [dict(f) for f in o["fields"]]} for o in sent]
@@ -90,19 +92,19 @@ def _check_option_fields(
         at = f"{where}.fields[{j}]"
         field = fields.get(item["id"])
         if field is None:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "unknown_option_field",
                 f"{at}.id: '{item['id']}' is not a field of option '{spec['id']}' "
                 f"(fields: {', '.join(fields)})",
             )
         if item["id"] in given:
-            raise ApiFailure("duplicate_option_field", f"{at}.id: '{item['id']}' sent twice")
+            raise RevCentFailure("duplicate_option_field", f"{at}.id: '{item['id']}' sent twice")
         given[item["id"]] = item["value"]
         _check_values(site_id, spec["id"], field, item["value"], f"{at}.value", rec)
     for fid, field in fields.items():
         values = given.get(fid, [])
         if field.get("required") and not any(v != "" for v in values):
-            raise ApiFailure(
+            raise RevCentFailure(
                 "missing_option_field",
                 f"{where}: option '{spec['id']}' requires field '{fid}' with a value",
             )
@@ -118,16 +120,16 @@ def _check_values(
 ) -> None:
     settings = field.get("select_settings", {})
     if len(values) > 1 and not settings.get("multiple", False):
-        raise ApiFailure(
+        raise RevCentFailure(
             "too_many_values", f"{at}: field '{field['id']}' takes one value, got {len(values)}"
         )
     if field["field_type"] != "select":
         return
     if len(set(values)) != len(values):
-        raise ApiFailure("invalid_option_value", f"{at}: a value is sent twice")
+        raise RevCentFailure("invalid_option_value", f"{at}: a value is sent twice")
     if settings.get("third_party_asset"):
         if values and rec.credential_id is None:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "credentials_not_saved",
                 f"{at}: field '{field['id']}' takes third-party assets, which are known only "
                 "after credentials are saved",
@@ -139,7 +141,7 @@ def _check_values(
         kind = "options"
     for k, value in enumerate(values):
         if value not in allowed:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "invalid_option_value",
                 f"{at}[{k}]: '{value}' is not one of the {kind} ({', '.join(allowed) or 'none'})",
             )

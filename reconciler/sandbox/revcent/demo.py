@@ -1,6 +1,6 @@
-"""The demo account: four RevCent integrations (and three Solvimon ones, in
-``solvimon/demo.py``) that make a plan of ``examples/integrations/`` show every kind of line —
-creates, one minimal edit, unchanged and unmanaged integrations — for each vendor.
+"""RevCent's part of the demo account: four integrations that make a plan of
+``examples/integrations/`` show every kind of line — creates, one minimal edit, unchanged and
+unmanaged integrations (each vendor seeds its own part, from its package's demo.py).
 
 Seeded once per database (a meta flag), so a user's later changes persist across restarts.
 Everything goes through the service, i.e. the API's own rules, in the order the tool itself
@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.sandbox import catalog
-from reconciler.sandbox.service import IntegrationService
-from reconciler.sandbox.solvimon.demo import seed_solvimon_demo
-from reconciler.sandbox.solvimon.service import SolvimonService
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.service import IntegrationService
 
 SEEDED_FLAG = "demo_seeded"
 
@@ -88,20 +86,15 @@ DEMO: list[tuple[dict[str, Any], list[dict[str, Any]], bool]] = [
 
 
 def seed_demo_account(service: IntegrationService) -> bool:
-    """Create the demo integrations of both vendors unless seeded before; True if it seeded.
+    """Create the demo integrations unless seeded before; True if it seeded.
 
     A demo name the user already has is left alone rather than failing the start.
     """
-    solvimon = seed_solvimon_demo(SolvimonService(service.store))
-    return _seed_revcent(service) or solvimon
-
-
-def _seed_revcent(service: IntegrationService) -> bool:
     store = service.store
     if store.meta_get(SEEDED_FLAG):
         return False
     for body, options, enabled in DEMO:
-        if store.name_owner(body["name"]) is not None:
+        if service.db.name_owner(body["name"]) is not None:
             continue
         new_id = service.create({**body, "enabled": False})
         if options:

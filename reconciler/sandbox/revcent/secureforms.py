@@ -21,10 +21,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.sandbox import catalog
-from reconciler.sandbox.apierror import ApiFailure
-from reconciler.sandbox.envelope import new_id
 from reconciler.sandbox.fingerprint import Fingerprints
+from reconciler.sandbox.ids import new_id
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.errors import RevCentFailure
 from reconciler.sandbox.store import Store
 
 LIFETIME = 3600  # seconds a form lives, from creation [doc: seed 002, "one hour"]
@@ -101,25 +101,25 @@ class SecureForms:
     def create(self, body: Any) -> tuple[SecureForm, str]:
         """CreateSecureForm: the new form and its URL token (returned once, stored hashed)."""
         if not isinstance(body, dict):
-            raise ApiFailure("invalid_request", "body: must be of type object")
+            raise RevCentFailure("invalid_request", "body: must be of type object")
         extra = sorted(k for k in body if k not in ("form_source", "form_source_id"))
         if extra:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "invalid_request", f"body: unknown property {', '.join(map(repr, extra))}"
             )
         for key in ("form_source", "form_source_id"):
             if key not in body:
-                raise ApiFailure("invalid_request", f"body: missing required property {key!r}")
+                raise RevCentFailure("invalid_request", f"body: missing required property {key!r}")
             if not isinstance(body[key], str):
-                raise ApiFailure("invalid_request", f"{key}: must be of type string")
+                raise RevCentFailure("invalid_request", f"{key}: must be of type string")
         if body["form_source"] != FORM_SOURCE:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "invalid_request",
                 f"form_source: the sandbox supports only '{FORM_SOURCE}'",
             )
         site_id = body["form_source_id"]
         if catalog.site_integration(site_id) is None:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "unknown_site_integration",
                 f"form_source_id: '{site_id}' is not a site third party integration",
             )
@@ -139,7 +139,7 @@ class SecureForms:
         self.sweep()
         form = self._one("id = ?", form_id)
         if form is None:
-            raise ApiFailure("secure_form_not_found", f"no secure form has id '{form_id}'")
+            raise RevCentFailure("secure_form_not_found", f"no secure form has id '{form_id}'")
         return form
 
     def claim(self, form_id: Any, site_id: str) -> Fingerprints:
@@ -148,29 +148,29 @@ class SecureForms:
         Does not mark the form used: ``mark_used`` does, in the transaction of the write.
         """
         if not isinstance(form_id, str):
-            raise ApiFailure("invalid_request", "secure_form_id: must be of type string")
+            raise RevCentFailure("invalid_request", "secure_form_id: must be of type string")
         if len(form_id) != 20:
-            raise ApiFailure("invalid_request", "secure_form_id: must be exactly 20 characters")
+            raise RevCentFailure("invalid_request", "secure_form_id: must be exactly 20 characters")
         form = self.get(form_id)
         now = self.now()
         if form.status(now) == "expired":
-            raise ApiFailure(
+            raise RevCentFailure(
                 "secure_form_expired",
                 f"secure_form_id: secure form '{form_id}' expired; create a new one",
             )
         if form.used_by is not None:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "secure_form_used",
                 f"secure_form_id: secure form '{form_id}' was already used; a form saves "
                 "credentials once",
             )
         if form.completed_unix is None:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "secure_form_not_completed",
                 f"secure_form_id: secure form '{form_id}' is not completed yet",
             )
         if form.form_source_id != site_id:
-            raise ApiFailure(
+            raise RevCentFailure(
                 "secure_form_site_mismatch",
                 f"secure_form_id: secure form '{form_id}' collects credentials for site third "
                 f"party integration {form.form_source_id}, not {site_id}",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.sandbox import catalog
-from reconciler.sandbox.rules import asset_values
-from reconciler.sandbox.store import Integration
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.rules import asset_values
+from reconciler.sandbox.revcent.store import Integration
 
 
 def site_view(site: dict[str, Any], rec: Integration | None = None) -> dict[str, Any]:
