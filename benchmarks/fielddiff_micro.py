@@ -77,7 +77,8 @@ def _solvimon() -> list[tuple[Any, dict[str, Any], Step]]:
         live = lives.get(desired.name)
         if live is None:
             continue
-        step = Step("patchIntegrationsByResourceId", "PATCH", "/x", create_body(desired), "high", "")
+        body = create_body(desired)
+        step = Step("patchIntegrationsByResourceId", "PATCH", "/x", body, "high", "")
         cases.append((desired, live, step))
     return cases
 
@@ -110,7 +111,7 @@ def main() -> None:
     try:
         from deepdiff import DeepDiff
     except ImportError:  # pragma: no cover - optional
-        DeepDiff = None  # noqa: N806
+        DeepDiff = None
     if DeepDiff is not None:
         views = [
             (
