@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from reconciler.model import SecretRef
 from reconciler.plan import SENSITIVE, FieldChange, Risk
@@ -32,7 +32,7 @@ Path = tuple[str, ...]
 Op = Literal["add", "change", "remove"]
 SAVED, NOT_SAVED = "(saved)", "(not saved)"
 ANY = "*"
-_CACHE_LIMIT = 4096  # schema paths come from live bodies: bound what one table remembers
+_CACHE_LIMIT = 4096  # schema paths come from live bodies: bound what a table remembers
 
 
 @dataclass(frozen=True)
@@ -81,30 +81,28 @@ class Fields:
         self.default = default if default is not None else Field()
         self.scalar_sets = scalar_sets
         self._exact = {f.path: f for f in self.fields if ANY not in f.path}
-        self._wild = [f for f in self.fields if ANY in f.path]
-        self._cache: dict[Path, Field] = {}
+        self._wild = [f for f in reversed(self.fields) if ANY in f.path]  # later ones win
+        self._known = dict(self._exact)  # exact ones, and wildcard answers as they are found
 
     def extended(self, *fields: Field) -> Fields:
         """This table with ``fields`` added (a later declaration of a path wins)."""
         return Fields((*self.fields, *fields), default=self.default, scalar_sets=self.scalar_sets)
 
     def get(self, spath: Path) -> Field:
-        found = self._exact.get(spath)
-        if found is not None:
-            return found
-        found = self._cache.get(spath)
+        found = self._known.get(spath)
         if found is not None:
             return found
         found = self.default
-        for candidate in reversed(self._wild):
+        size = len(spath)
+        for candidate in self._wild:
             pattern = candidate.path
-            if len(pattern) == len(spath) and all(
+            if len(pattern) == size and all(
                 p in (ANY, s) for p, s in zip(pattern, spath, strict=True)
             ):
                 found = candidate
                 break
-        if len(self._cache) < _CACHE_LIMIT:
-            self._cache[spath] = found
+        if len(self._known) < _CACHE_LIMIT:
+            self._known[spath] = found
         return found
 
     def is_secret(self, spath: Path) -> bool:
@@ -116,8 +114,26 @@ def secret_set(value: Any) -> bool:
     return isinstance(value, str) and value != ""
 
 
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_mapping(value: Any) -> TypeGuard[Mapping[str, Any]]:
+    # dict first: the ABC check is slow, and nearly every mapping here is a dict
+    return isinstance(value, dict) or (
+        not isinstance(value, str | list | tuple) and isinstance(value, Mapping)
+    )
+
+
+_SCALARS = (str, int, float, bool, type(None))
+_FLAT = frozenset(_SCALARS)  # exact types only (a subclass takes the general path)
+_SEQ = frozenset((list, tuple))
+
+
 def _plain_value(value: Any) -> bool:
-    return not isinstance(value, Mapping | list | tuple)
+    return isinstance(value, _SCALARS) or not (
+        isinstance(value, list | tuple) or _is_mapping(value)
+    )
 
 
 def normal(value: Any, fields: Fields, spath: Path = ()) -> Any:
@@ -125,33 +141,41 @@ def normal(value: Any, fields: Fields, spath: Path = ()) -> Any:
     keyed arrays as a mapping by key, secrets as saved or not, and nulls dropped (a null
     member reads like an absent one). Equal values have equal forms; it is also what
     fingerprints are built on, so it must not change lightly."""
-    spec = fields.get(spath)
+    return _normal(value, fields, spath, fields.get(spath))
+
+
+def _normal(value: Any, fields: Fields, spath: Path, spec: Field) -> Any:
     if isinstance(value, str):
-        return " ".join(value.split()) if spec.text else value
-    if isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            if item is None:
-                continue
-            sub = (*spath, str(key))
-            if isinstance(item, str) and fields.is_secret(sub):
-                out[key] = SAVED if secret_set(item) else NOT_SAVED
-            else:
-                out[key] = normal(item, fields, sub)
-        return out
+        return _fold(value) if spec.text else value
     if isinstance(value, list | tuple):
         if not value and spec.empty_is_absent:
             return None
         if spec.keyed_by is not None:
             key = spec.keyed_by
             return {
-                str(i.get(key)): normal(i, fields, spath) for i in value if isinstance(i, Mapping)
+                str(i.get(key)): _normal(i, fields, spath, spec) for i in value if _is_mapping(i)
             }
+        text = spec.text
         if (spec.set_like or fields.scalar_sets) and all(_plain_value(i) for i in value):
-            if spec.text:
-                value = [" ".join(i.split()) if isinstance(i, str) else i for i in value]
+            if text:
+                value = [_fold(i) if isinstance(i, str) else i for i in value]
             return sorted({repr(i): i for i in value}.values(), key=repr)
-        return [normal(i, fields, spath) for i in value]
+        return [
+            (_fold(i) if text else i) if isinstance(i, str) else _normal(i, fields, spath, spec)
+            for i in value
+        ]
+    if _is_mapping(value):
+        out = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            sub = (*spath, str(key))
+            sub_spec = fields.get(sub)
+            if sub_spec.secret and isinstance(item, str):
+                out[key] = SAVED if secret_set(item) else NOT_SAVED
+            else:
+                out[key] = _normal(item, fields, sub, sub_spec)
+        return out
     return value
 
 
@@ -178,59 +202,78 @@ def diff(
     (planning); False compares it member by member against nothing (verification).
     ``exclude``: paths (and everything under them) left out, as not managed.
     """
-    out: list[Difference] = []
-    walk = _Walk(fields, rotate, whole_items, frozenset(exclude), out)
+    walk = _Walk(fields, rotate, whole_items, tuple(exclude))
     walk.value(desired, live, (), ())
-    return out
+    return walk.out
 
 
-@dataclass
 class _Walk:
-    fields: Fields
-    rotate: bool
-    whole_items: bool
-    exclude: frozenset[Path]
-    out: list[Difference]
+    """One diff's walk; plain slots, as it runs for every value of every integration."""
+
+    __slots__ = ("exclude", "fields", "known", "out", "rotate", "whole_items")
+
+    def __init__(self, fields: Fields, rotate: bool, whole_items: bool, exclude: tuple[Path, ...]):
+        self.fields = fields
+        self.known = fields._known  # one lookup less per value: the hot path
+        self.rotate = rotate
+        self.whole_items = whole_items
+        self.exclude = exclude
+        self.out: list[Difference] = []
 
     def value(self, desired: Any, live: Any, path: Path, spath: Path) -> None:
         if self.exclude and any(path[: len(e)] == e for e in self.exclude):
             return
-        spec = self.fields.get(spath)
+        spec = self.known.get(spath) or self.fields.get(spath)
+        if type(desired) in _FLAT and type(live) in _FLAT and not spec.secret:
+            # the fast path: two plain values (most fields, in most plans, are equal ones)
+            after, before = desired, live
+            if spec.text:
+                after = _fold(after) if isinstance(after, str) else after
+                before = _fold(before) if isinstance(before, str) else before
+            if after != before:
+                self.add(desired, live, path, spec)
+            return
         if desired is not None and (spec.secret or isinstance(desired, SecretRef)):
             if not secret_set(live):
                 self.out.append(Difference("add", path, None, SENSITIVE, spec.risk, True))
             elif self.rotate:
                 self.out.append(Difference("change", path, SAVED, SENSITIVE, spec.risk, True))
             return
-        if isinstance(desired, Mapping):
+        if _is_mapping(desired):
             self.mapping(desired, live, path, spath, spec)
             return
         if spec.keyed_by is not None and isinstance(desired, list | tuple):
             self.items(desired, live, path, spath, spec)
             return
-        after, before = normal(desired, self.fields, spath), normal(live, self.fields, spath)
-        if after != before:
-            op: Op = "add" if before is None else "remove" if after is None else "change"
-            self.out.append(Difference(op, path, plain(live), plain(desired), spec.risk))
+        if type(desired) in _SEQ and desired == live and all(type(i) is str for i in desired):
+            return  # equal lists of texts have equal forms: no need to build them
+        fields = self.fields
+        if _normal(desired, fields, spath, spec) != _normal(live, fields, spath, spec):
+            self.add(desired, live, path, spec)
+
+    def add(self, desired: Any, live: Any, path: Path, spec: Field) -> None:
+        op: Op = "add" if live is None else "remove" if desired is None else "change"
+        self.out.append(Difference(op, path, plain(live), plain(desired), spec.risk))
 
     def mapping(
         self, desired: Mapping[str, Any], live: Any, path: Path, spath: Path, spec: Field
     ) -> None:
-        have: Mapping[str, Any] = live if isinstance(live, Mapping) else {}
+        have: Mapping[str, Any] = live if _is_mapping(live) else {}
         if not spec.complete:
             for key, item in desired.items():
-                self.value(item, have.get(key), (*path, key), (*spath, key))
+                sub = (*spath, key)  # the same tuple while no keyed item is on the way
+                self.value(item, have.get(key), sub if path is spath else (*path, key), sub)
             return
         for key in sorted({*desired, *have}):
             item = desired.get(key)
-            if key not in desired and isinstance(have.get(key), Mapping):
+            if key not in desired and _is_mapping(have.get(key)):
                 item = {}  # a whole member removed: its own members compare against nothing
             self.value(item, have.get(key), (*path, key), (*spath, key))
 
     def items(self, desired: Any, live: Any, path: Path, spath: Path, spec: Field) -> None:
         key = spec.keyed_by
         assert key is not None
-        have = {str(i.get(key)): i for i in live or () if isinstance(i, Mapping)}
+        have = {str(i.get(key)): i for i in live or () if _is_mapping(i)}
         for item in desired:
             name = str(item.get(key))
             at = (*path, f"[{name}]")

@@ -9,6 +9,7 @@ word, so the table of a catalog adds those.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,9 +40,15 @@ _SENT = (Field(("options",), complete=True), Field(("options", ANY), complete=Tr
 
 def catalog_fields(catalog: Catalog, *, sent: bool = False) -> Fields:
     """The table for one catalog: its multi-selects compare as sets."""
+    return _table(tuple(catalog.multiples()), sent)
+
+
+@functools.lru_cache(maxsize=256)
+def _table(multiples: tuple[tuple[str, str], ...], sent: bool) -> Fields:
+    # Cached: integrations of one site share a table (and what it learnt of its paths).
     sets = [
         Field(("options", option_id, field_id), text=True, empty_is_absent=True, set_like=True)
-        for option_id, field_id in catalog.multiples()
+        for option_id, field_id in multiples
     ]
     return FIELDS.extended(*sets, *(_SENT if sent else ()))
 

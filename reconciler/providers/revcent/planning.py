@@ -84,7 +84,7 @@ def diff_fields(
 
 def _ignored(desired: DesiredIntegration) -> tuple[tuple[str, ...], ...]:
     """The ``ignore`` list as paths (its entries name no option id with a dot: the schema)."""
-    return tuple(tuple(i.split(".")) for i in desired.ignore)
+    return tuple(tuple(i.split(".")) for i in desired.ignore) if desired.ignore else ()
 
 
 def plan_change(
