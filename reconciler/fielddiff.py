@@ -41,9 +41,9 @@ class Field:
 
     ``text``: whitespace folded (of the text, or of each text in a list). ``set_like``: a list
     of plain values compares as a set. ``keyed_by``: a list of objects compared item by item,
-    matched by this member. ``secret``: never compared by value, only saved or not. ``empty
-    is_absent``: an empty list reads like no value. ``complete``: the desired mapping here is
-    the whole: live members it lacks are removals, and members are compared in key order.
+    matched by this member. ``secret``: never compared by value, only saved or not.
+    ``empty_is_absent``: an empty list reads like no value. ``complete``: the desired mapping
+    here is the whole: live members it lacks are removals, members compared in key order.
     """
 
     path: Path = ()
@@ -287,6 +287,7 @@ def dotted(path: Path) -> str:
     """How the core names a path (plans, saved plans, messages): ``a.b[key].c``."""
     text = ""
     for part in path:
+        part = str(part)  # a YAML key may be a number
         text += part if not text or part.startswith("[") else "." + part
     return text
 
