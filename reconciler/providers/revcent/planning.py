@@ -70,7 +70,7 @@ def diff_fields(
     if desired.enabled is not None:
         want["enabled"] = desired.enabled
     want["options"] = wanted
-    fields = catalog_fields(catalog)
+    fields = catalog_fields(catalog) if wanted else FIELDS  # only options need the catalog
     changes = []
     for d in diff(want, live_view(live), fields, exclude=_ignored(desired)):
         if d.path[0] == "options":
