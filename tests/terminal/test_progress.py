@@ -180,10 +180,12 @@ def test_first_ctrl_c_notice_above_the_bar_then_the_report(sandbox: Any, tmp_pat
 
 
 def test_second_ctrl_c_gives_the_cursor_back(sandbox: Any, tmp_path: Path) -> None:
+    # Requests slow enough that the second Ctrl-C surely lands while they are in flight,
+    # even on a loaded machine (at 300 ms the orderly stop sometimes won the race).
     code, tty, _, _ = _apply(
         sandbox,
         tmp_path,
-        latency_ms=300,
+        latency_ms=1500,
         ctrl_c=("Applying ", "Interrupted: no new step starts"),
     )
     assert code == 130, tty[-2000:]

@@ -11,16 +11,17 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from reconciler.errors import PlanError, Problem
-from reconciler.plan import ID_PLACEHOLDER, SENSITIVE, Action, Change, FieldChange, Step
+from reconciler.fielddiff import diff, dotted, field_change
+from reconciler.plan import ID_PLACEHOLDER, Action, Change, FieldChange, Step
 from reconciler.providers.base import PlanOptions
 from reconciler.providers.revcent.client import USER_PATH
 from reconciler.providers.revcent.descriptor import KIND, PROVIDER
+from reconciler.providers.revcent.fields import FIELDS, catalog_fields, live_view
 from reconciler.providers.revcent.state import (
     Catalog,
     LiveIntegration,
     OptionValues,
     norm_text,
-    norm_values,
     options_body,
 )
 from reconciler.providers.revcent.types import dependents, disable_note, integration_type
@@ -62,32 +63,28 @@ def diff_fields(
     desired: DesiredIntegration, live: LiveIntegration | None, catalog: Catalog
 ) -> tuple[list[FieldChange], OptionValues]:
     """Managed fields that differ, and the desired option values (for the merged body)."""
-    changes: list[FieldChange] = []
-    if live is None or norm_text(live.name) != norm_text(desired.name):
-        changes.append(FieldChange("name", live.name if live else None, desired.name, "low"))
-    if desired.description is not None and manages(desired, "description"):
-        before = live.description if live else None
-        if live is None or norm_text(before) != norm_text(desired.description):
-            changes.append(FieldChange("description", before, desired.description, "low"))
-    if desired.enabled is not None and manages(desired, "enabled"):
-        before_enabled = bool(live.enabled) if live else None
-        if before_enabled != desired.enabled:
-            changes.append(FieldChange("enabled", before_enabled, desired.enabled, "high"))
     wanted = desired_options(desired)
-    for option_id, fields in wanted.items():
-        for field_id, values in fields.items():
-            multiple = catalog.is_multiple(option_id, field_id)
-            have = live.values(option_id, field_id) if live else None
-            if norm_values(values, multiple) != norm_values(have or (), multiple):
-                changes.append(
-                    FieldChange(
-                        f"options.{option_id}.{field_id}",
-                        display(have, multiple),
-                        display(values, multiple),
-                        "high",
-                    )
-                )
+    want: dict[str, Any] = {"name": desired.name}
+    if desired.description is not None:
+        want["description"] = desired.description
+    if desired.enabled is not None:
+        want["enabled"] = desired.enabled
+    want["options"] = wanted
+    fields = catalog_fields(catalog) if wanted else FIELDS  # only options need the catalog
+    changes = []
+    for d in diff(want, live_view(live), fields, exclude=_ignored(desired)):
+        if d.path[0] == "options":
+            multiple = fields.get(d.path).set_like
+            before, after = display(d.before, multiple), display(d.after, multiple)
+            changes.append(FieldChange(dotted(d.path), before, after, d.risk))
+        else:
+            changes.append(field_change(d))
     return changes, wanted
+
+
+def _ignored(desired: DesiredIntegration) -> tuple[tuple[str, ...], ...]:
+    """The ``ignore`` list as paths (its entries name no option id with a dot: the schema)."""
+    return tuple(tuple(i.split(".")) for i in desired.ignore) if desired.ignore else ()
 
 
 def plan_change(
@@ -242,12 +239,12 @@ def _credentials(
     creds = desired.credentials
     if creds is None or not creds.sent or not manages(desired, "credentials"):
         return None, None
-    saved = live.credentials_saved if live else frozenset()
-    if live is not None and creds.id in saved and not options.rotates(desired.name, PROVIDER):
+    rotate = options.rotates(desired.name, PROVIDER)
+    found = diff({"credentials": {creds.id: creds}}, live_view(live), FIELDS, rotate=rotate)
+    if not found:
         return None, None
     body = {"id": creds.id, "fields": [{"id": k, "value": v} for k, v in creds.fields.items()]}
-    before = "(saved)" if creds.id in saved else "(not saved)"
-    return body, FieldChange(f"credentials.{creds.id}", before, SENSITIVE, "high", sensitive=True)
+    return body, field_change(found[0])
 
 
 def _merge(live: Mapping[str, Mapping[str, tuple[str, ...]]], wanted: OptionValues) -> OptionValues:

@@ -25,6 +25,7 @@ from reconciler.providers.revcent.descriptor import DESCRIPTOR
 from reconciler.providers.revcent.desired import DesiredIntegration
 from reconciler.providers.revcent.discovery import RevCentDiscovery
 from reconciler.providers.revcent.export import export_document
+from reconciler.providers.revcent.fields import read_back_mismatches
 from reconciler.providers.revcent.planning import diff_fields, plan_change
 from reconciler.providers.revcent.state import (
     Catalog,
@@ -231,39 +232,7 @@ class RevCentProvider:
 
 def verify_step(step: Step, live: LiveIntegration) -> list[Mismatch]:
     """What the read-back holds differently from what ``step`` sent (secrets: only 'saved')."""
-    body = step.body
-    out: list[Mismatch] = []
-    for key in ("name", "description", "enabled"):
-        if key in body and _norm(getattr(live, key)) != _norm(body[key]):
-            out.append(Mismatch(key, body[key], getattr(live, key)))
-    if (
-        "site_third_party_integration" in body
-        and live.catalog.site_id != body["site_third_party_integration"]
-    ):
-        out.append(
-            Mismatch("site_integration", body["site_third_party_integration"], live.catalog.site_id)
-        )
-    creds = body.get("third_party_credentials")
-    if creds is not None and creds["id"] not in live.credentials_saved:
-        out.append(Mismatch(f"credentials.{creds['id']}", "(saved)", "(not saved)"))
-    if "third_party_options" in body:
-        sent = comparable(options_from_body(body["third_party_options"]), live.catalog)
-        stored = comparable(live.options, live.catalog)
-        for option_id in sorted(set(sent) | set(stored)):
-            for field_id in sorted(set(sent.get(option_id, {})) | set(stored.get(option_id, {}))):
-                want = sent.get(option_id, {}).get(field_id)
-                have = stored.get(option_id, {}).get(field_id)
-                if want != have:
-                    out.append(
-                        Mismatch(
-                            f"options.{option_id}.{field_id}", list(want or ()), list(have or ())
-                        )
-                    )
-    return out
-
-
-def _norm(value: Any) -> Any:
-    return " ".join(value.split()) if isinstance(value, str) else value
+    return read_back_mismatches(step.body, live)
 
 
 def _conforms(provider: RevCentProvider) -> Provider[DesiredIntegration, LiveIntegration]:

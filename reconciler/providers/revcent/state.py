@@ -59,6 +59,25 @@ class Catalog:
         definition = self.field_def(option_id, field_id) or {}
         return bool((definition.get("select_settings") or {}).get("multiple"))
 
+    def multiples(self) -> list[tuple[str, str]]:
+        """(option id, field id) of every multi-select, as ``is_multiple`` reads them (the
+        first definition of a repeated id counts)."""
+        out: list[tuple[str, str]] = []
+        seen: set[tuple[Any, Any]] = set()
+        for option in self.options():
+            option_id = option.get("id")
+            if (option_id, None) in seen:
+                continue
+            seen.add((option_id, None))
+            for definition in option.get("fields") or []:
+                key = (option_id, definition.get("id"))
+                if key in seen:
+                    continue
+                seen.add(key)
+                if (definition.get("select_settings") or {}).get("multiple"):
+                    out.append((str(option_id), str(definition.get("id"))))
+        return out
+
     def is_asset(self, option_id: str, field_id: str) -> bool:
         definition = self.field_def(option_id, field_id) or {}
         return bool((definition.get("select_settings") or {}).get("third_party_asset"))

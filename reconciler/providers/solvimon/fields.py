@@ -2,7 +2,9 @@
 where secrets are, and how desired settings are laid over live ones.
 
 Why one module: planning, drift, verification, fingerprints and import must agree on every
-comparison, or an account just applied would show drift. Everything here is pure data in/out.
+comparison, or an account just applied would show drift. The comparing itself is the shared
+``reconciler.fielddiff``; this module declares Solvimon's fields (``FIELDS``) for it.
+Everything here is pure data in/out.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from reconciler.fielddiff import NOT_SAVED as NOT_SAVED  # re-exported for the vendor's modules
+from reconciler.fielddiff import SAVED as SAVED
+from reconciler.fielddiff import Field, Fields, diff, field_change, mismatch, normal
+from reconciler.fielddiff import secret_set as secret_set
 from reconciler.model import SecretRef
-from reconciler.plan import SENSITIVE, FieldChange, Risk
+from reconciler.plan import FieldChange
+from reconciler.providers.base import Mismatch
 
 MASK = "********"  # what Solvimon shows for a secret that is set [assumed: it masks them]
-SAVED, NOT_SAVED = "(saved)", "(not saved)"
-TOP_TEXT = ("name", "description")  # low risk; compared whitespace-insensitively
 
 TYPE_OBJECTS = {
     "PAYMENT_GATEWAY": "payment_gateway",
@@ -65,82 +70,40 @@ ARRAY_KEYS: dict[tuple[str, ...], str] = {
 }
 
 
+FIELDS = Fields(
+    [
+        Field(("name",), risk="low", text=True),
+        Field(("description",), risk="low", text=True),
+        *(Field(spath, secret=True) for spath in sorted(SECRET_PATHS)),
+        *(Field(spath, keyed_by=key) for spath, key in ARRAY_KEYS.items()),
+    ],
+    scalar_sets=True,  # any list of plain values compares as a set
+)
+
+
 def is_secret(spath: tuple[str, ...]) -> bool:
     return spath in SECRET_PATHS
 
 
-def risk_of(path: str) -> Risk:
-    return "low" if path in TOP_TEXT else "high"
-
-
 def norm(value: Any, spath: tuple[str, ...] = ()) -> Any:
-    """The comparable form: texts of name/description with whitespace folded, lists of plain
-    values as sorted sets, keyed arrays as a mapping by key, secrets as saved or not, and
-    nulls dropped (a null reads like an absent key)."""
-    if isinstance(value, str):
-        return " ".join(value.split()) if spath in (("name",), ("description",)) else value
-    if isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            sub = (*spath, str(key))
-            if item is None:
-                continue
-            if is_secret(sub) and isinstance(item, str):
-                out[key] = SAVED if secret_set(item) else NOT_SAVED
-            else:
-                out[key] = norm(item, sub)
-        return out
-    if isinstance(value, list | tuple):
-        key = ARRAY_KEYS.get(spath)
-        if key is not None:
-            return {str(i.get(key)): norm(i, spath) for i in value if isinstance(i, Mapping)}
-        if all(not isinstance(i, Mapping | list | tuple) for i in value):
-            return sorted({repr(i): i for i in value}.values(), key=repr)
-        return [norm(i, spath) for i in value]
-    return value
+    """The comparable form (fingerprints): texts of name/description with whitespace folded,
+    lists of plain values as sorted sets, keyed arrays as a mapping by key, secrets as saved or
+    not, and nulls dropped (a null reads like an absent key)."""
+    return normal(value, FIELDS, spath)
 
 
-def secret_set(value: Any) -> bool:
-    """Whether a live secret value says a secret is saved (the mask, or any non-empty text)."""
-    return isinstance(value, str) and value != ""
-
-
-def diff(
-    desired: Any, live: Any, path: str, spath: tuple[str, ...], *, rotate: bool
-) -> Iterator[FieldChange]:
+def differences(desired: Any, live: Any, *, rotate: bool) -> list[FieldChange]:
     """Managed fields of ``desired`` (what the YAML writes) that differ from ``live``.
 
     Secrets never compare values: a secret differs when Solvimon holds none, or when a
-    rotation is asked for.
+    rotation is asked for. A keyed item Solvimon lacks is one change (the whole item).
     """
-    if isinstance(desired, SecretRef):
-        if not secret_set(live):
-            yield FieldChange(path, NOT_SAVED, SENSITIVE, "high", sensitive=True)
-        elif rotate:
-            yield FieldChange(path, SAVED, SENSITIVE, "high", sensitive=True)
-        return
-    if isinstance(desired, Mapping):
-        have = live if isinstance(live, Mapping) else {}
-        for key, value in desired.items():
-            yield from diff(value, have.get(key), f"{path}.{key}", (*spath, key), rotate=rotate)
-        return
-    key = ARRAY_KEYS.get(spath)
-    if key is not None and isinstance(desired, list | tuple):
-        have_items = {str(i.get(key)): i for i in live or () if isinstance(i, Mapping)}
-        for item in desired:
-            name = str(item.get(key))
-            if name in have_items:
-                yield from diff(item, have_items[name], f"{path}[{name}]", spath, rotate=rotate)
-            else:
-                yield FieldChange(f"{path}[{name}]", None, plain(item), risk_of(path))
-        return
-    if norm(desired, spath) != norm(live, spath):
-        yield FieldChange(path, plain(live), plain(desired), risk_of(path))
+    return [field_change(d) for d in diff(desired, live, FIELDS, rotate=rotate)]
 
 
-def plain(value: Any) -> Any:
-    """A value as a plan shows it: lists and mappings copied, secrets as references stay."""
-    return copy.deepcopy(value) if isinstance(value, Mapping | list | tuple) else value
+def read_back_mismatches(sent: Any, live: Any) -> list[Mismatch]:
+    """What the read-back holds differently from what a step sent (secrets: only 'saved')."""
+    return [mismatch(d) for d in diff(sent, live, FIELDS, whole_items=False)]
 
 
 def merge(desired: Any, live: Any, spath: tuple[str, ...]) -> Any:

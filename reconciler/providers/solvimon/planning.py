@@ -33,7 +33,7 @@ from reconciler.providers.solvimon.descriptor import KIND, PROVIDER
 from reconciler.providers.solvimon.desired import DesiredSolvimonIntegration
 from reconciler.providers.solvimon.fields import (
     OBJECTS,
-    diff,
+    differences,
     drop_secrets,
     lookup,
     merge,
@@ -58,35 +58,29 @@ LINKED = "linked_resources_configurations"
 def diff_fields(
     desired: DesiredSolvimonIntegration, live: dict[str, Any] | None, *, rotate: bool
 ) -> list[FieldChange]:
-    """Managed fields that differ, ``status`` last (it changes last)."""
-    have = live or {}
-    changes: list[FieldChange] = []
-    if live is not None and have.get("reference") != desired.name:
-        changes.append(FieldChange("reference", have.get("reference"), desired.name, "high"))
-    changes.extend(diff(desired.display_name, have.get("name"), "name", ("name",), rotate=rotate))
+    """Managed fields that differ, ``status`` last (it changes last).
+
+    The two sides as the shared field diff compares them: what the YAML writes, in plan
+    order, and the live body with its status as planning reads it (unset: DRAFT).
+    """
+    wanted: dict[str, Any] = {}
+    if live is not None:
+        wanted["reference"] = desired.name  # a create takes it from the YAML: never a change
+    wanted["name"] = desired.display_name
     if desired.description is not None:
-        changes.extend(
-            diff(
-                desired.description,
-                have.get("description"),
-                "description",
-                ("description",),
-                rotate=rotate,
-            )
-        )
-    if live is None or have.get("type") != desired.type:
-        changes.append(FieldChange("type", have.get("type"), desired.type, "high"))
+        wanted["description"] = desired.description
+    wanted["type"] = desired.type
     for key in OBJECTS:
         if key in desired.settings:
-            changes.extend(diff(desired.settings[key], have.get(key), key, (key,), rotate=rotate))
+            wanted[key] = desired.settings[key]
     if desired.linked is not None:
-        changes.extend(
-            diff(list(desired.linked), have.get(LINKED), LINKED, (LINKED,), rotate=False)
-        )
-    current = str(have.get("status") or CREATED_AS) if live is not None else None
-    if desired.status is not None and desired.status != current:
-        changes.append(FieldChange("status", current, desired.status, "high"))
-    return changes
+        wanted[LINKED] = list(desired.linked)
+    have: dict[str, Any] = {}
+    if live is not None:
+        have = {**live, "status": str(live.get("status") or CREATED_AS)}
+    if desired.status is not None:
+        wanted["status"] = desired.status
+    return differences(wanted, have if live is not None else None, rotate=rotate)
 
 
 def plan_change(

@@ -28,7 +28,7 @@ from reconciler.errors import (
 )
 from reconciler.executor import resolve_secrets
 from reconciler.http import ApiSettings
-from reconciler.model import Document, SecretRef
+from reconciler.model import Document
 from reconciler.plan import Change, FieldChange, Step
 from reconciler.providers.base import LiveRef, Mismatch, PlanOptions, Provider
 from reconciler.providers.paging import ListedPage, PagedListing
@@ -46,12 +46,11 @@ from reconciler.providers.solvimon.descriptor import DESCRIPTOR, KIND
 from reconciler.providers.solvimon.desired import DesiredSolvimonIntegration
 from reconciler.providers.solvimon.discovery import SolvimonDiscovery
 from reconciler.providers.solvimon.fields import (
-    ARRAY_KEYS,
     OBJECTS,
     SAVED,
     TYPE_OBJECTS,
     norm,
-    secret_set,
+    read_back_mismatches,
     without_secrets,
 )
 from reconciler.providers.solvimon.planning import (
@@ -274,30 +273,7 @@ def verify_step(step: Step, live: Mapping[str, Any]) -> list[Mismatch]:
     if step.intent == "status":
         status = live.get("status")
         return [] if status == step.target else [Mismatch("status", step.target, status)]
-    out: list[Mismatch] = []
-    _compare(step.body, live, "", (), out)
-    return out
-
-
-def _compare(sent: Any, live: Any, path: str, spath: tuple[str, ...], out: list[Mismatch]) -> None:
-    if isinstance(sent, SecretRef):
-        if not secret_set(live):
-            out.append(Mismatch(path, SAVED, "(not saved)"))
-        return
-    if isinstance(sent, Mapping):
-        have = live if isinstance(live, Mapping) else {}
-        for key, value in sent.items():
-            _compare(value, have.get(key), f"{path}.{key}" if path else key, (*spath, key), out)
-        return
-    key = ARRAY_KEYS.get(spath)
-    if key is not None and isinstance(sent, list):
-        have_items = {str(i.get(key)): i for i in live or () if isinstance(i, Mapping)}
-        for item in sent:
-            name = str(item.get(key))
-            _compare(item, have_items.get(name), f"{path}[{name}]", spath, out)
-        return
-    if norm(sent, spath) != norm(live, spath):
-        out.append(Mismatch(path, sent, live))
+    return read_back_mismatches(step.body, live)
 
 
 def _conforms(
