@@ -99,7 +99,7 @@ def detect_drift(
         items.extend(target_items)
         unmanaged.extend(target_unmanaged)
     items.sort(key=lambda i: i.sort_key)
-    unmanaged.sort(key=lambda u: (u.provider, u.name.casefold(), u.id))
+    unmanaged.sort(key=lambda u: (u.provider, u.key.casefold(), u.id))
     return DriftReport(tuple(items), tuple(unmanaged), tuple(config_paths))
 
 
@@ -125,19 +125,19 @@ def _target_drift(
             DriftItem(
                 provider.name,
                 desired.kind,
-                desired.name,
+                desired.key,
                 ref.id,
                 "drifted" if fields else "in_sync",
                 _source(desired),
                 fields,
             )
         )
-    unmanaged = [Unmanaged(provider.name, kind, r.name, r.id) for r in live.unmatched()]
+    unmanaged = [Unmanaged(provider.name, kind, r.key, r.id) for r in live.unmatched()]
     return items, unmanaged
 
 
 def _missing(provider: str, desired: DesiredResource) -> DriftItem:
-    return DriftItem(provider, desired.kind, desired.name, desired.id, "missing", _source(desired))
+    return DriftItem(provider, desired.kind, desired.key, desired.id, "missing", _source(desired))
 
 
 def _source(desired: DesiredResource) -> str:

@@ -117,18 +117,18 @@ def unresolvable_secrets(plan: Plan, skip: Collection[tuple[str, str]] = ()) -> 
     """
     problems: dict[tuple[str, int, int, str], Problem] = {}
     for change in plan.pending:
-        if (change.provider, change.name) in skip:
+        if (change.provider, change.key) in skip:
             continue
         for step in change.steps:
             try:
-                resolve_secrets(step.body, owner=change.name)
+                resolve_secrets(step.body, owner=change.key)
                 continue
             except SecretError:
                 pass
             # one at a time, so that every bad reference of the step is listed, not the first
             for ref in secret_refs(step.body):
                 try:
-                    register_secret(ref.resolve(owner=change.name, field_name=_field(step, ref)))
+                    register_secret(ref.resolve(owner=change.key, field_name=_field(step, ref)))
                 except SecretError as exc:
                     for problem in exc.problems:
                         key = (problem.file, problem.line, problem.column, problem.message)
@@ -195,11 +195,11 @@ class Executor:
         results: list[Result] = []
 
         def run(change: Change) -> Result:
-            key = (change.provider, change.name)
+            key = (change.provider, change.key)
             if key in stale:
                 result = Result(change, "stale", change.id, message=stale[key])
                 self.journal.write(
-                    "stale", provider=change.provider, integration=change.name, reason=stale[key]
+                    "stale", provider=change.provider, integration=change.key, reason=stale[key]
                 )
             elif self.stop.is_set():
                 result = Result(change, "interrupted", change.id, message=NOT_STARTED)
@@ -240,7 +240,7 @@ class Executor:
         except Exception as exc:  # a bug in one provider must not stop the rest
             message = f"internal error while applying: {type(exc).__name__}: {exc}"
             self.journal.write(
-                "failed", integration=change.name, provider=change.provider, error=message
+                "failed", integration=change.key, provider=change.provider, error=message
             )
             result = Result(change, "failed", change.id, message=message)
             result.steps = [StepResult(s, "skipped") for s in change.steps]
@@ -255,7 +255,7 @@ class Executor:
             result.message = moved
             result.steps = [StepResult(s, "skipped") for s in change.steps]
             self.journal.write(
-                "stale", provider=change.provider, integration=change.name, reason=moved
+                "stale", provider=change.provider, integration=change.key, reason=moved
             )
             return result
         for index, step in enumerate(change.steps):
@@ -311,7 +311,7 @@ class Executor:
                     result.message = f"stopped before {step.purpose}: {message}"
                     log("refused", error=message)
                     return StepResult(step, "failed", error=message)
-            body = resolve_secrets(step.body, owner=change.name)
+            body = resolve_secrets(step.body, owner=change.key)
             if change.action == "create" and result.id is None:
                 result.id, adopted = self._create(provider, change, step, body, log, result)
             else:
@@ -362,7 +362,7 @@ class Executor:
                         "cannot look it up: check the account before applying again",
                     )
                     raise
-                existing = provider.find_by_name(change.name)
+                existing = provider.find_by_key(change.key)
                 if existing is not None:
                     log("adopted", id=existing)
                     return existing, True
@@ -376,7 +376,7 @@ class Executor:
             self.journal.write(
                 event,
                 provider=change.provider,
-                integration=change.name,
+                integration=change.key,
                 operation=step.operation,
                 method=step.method,
                 path=step.path,

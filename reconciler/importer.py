@@ -81,10 +81,10 @@ def export_live(
     wanted = {natural_key(n): n for n in names}
 
     def keep(ref: LiveRef) -> bool:
-        return not wanted or natural_key(ref.name) in wanted
+        return not wanted or natural_key(ref.key) in wanted
 
     def check(kept: list[list[LiveRef]]) -> None:
-        found = {natural_key(ref.name) for refs in kept for ref in refs}
+        found = {natural_key(ref.key) for refs in kept for ref in refs}
         unknown = [name for key, name in wanted.items() if key not in found]
         if unknown:
             raise ConfigError(
@@ -97,7 +97,7 @@ def export_live(
     # Exported one by one: a provider may fetch its catalog on first use, once.
     exported = []
     for provider, ref, body in read:
-        if not ref.name.strip():
+        if not ref.key.strip():
             skipped.append(
                 f"skipped {provider.name} integration {ref.id}: its name is empty, and the "
                 "name is how reconciler matches it; name it in the vendor's UI, then import"
@@ -105,7 +105,7 @@ def export_live(
             continue
         document = provider.export(body)
         fixes = tuple(document.pop(FIX_KEY, ()))
-        exported.append(Exported(provider.name, ref.id, ref.name, document, fixes))
+        exported.append(Exported(provider.name, ref.id, ref.key, document, fixes))
     return sorted(exported, key=lambda e: (e.name.casefold(), e.name, e.provider, e.id))
 
 

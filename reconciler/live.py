@@ -100,11 +100,11 @@ def read_live(
     desired = target.desired
     ids = {item.id for item in desired if item.id}
     names = {
-        natural_key(n) for item in desired if not item.id for n in (item.name, *item.previously)
+        natural_key(n) for item in desired if not item.id for n in (item.key, *item.previously)
     }
 
     def wanted(ref: LiveRef) -> bool:
-        key = natural_key(ref.name)
+        key = natural_key(ref.key)
         if ref.id in ids or key in names:
             names.discard(key)  # match() takes the first object of a name
             return True
@@ -121,7 +121,7 @@ def read_live(
         present = [i for i in range(len(desired)) if i not in set(missing)]
         found = match([desired[i] for i in present], refs)
         matches = {present[i]: ref for i, ref in found.items()}
-        bodies = listing.bodies({ref.id: ref.name for ref in matches.values()})
+        bodies = listing.bodies({ref.id: ref.key for ref in matches.values()})
     return LiveState(refs=refs, matches=matches, bodies=bodies, missing=missing)
 
 
@@ -168,7 +168,7 @@ def read_all(
         check(kept)
         result = []
         for (provider, listing), refs in zip(listings, kept, strict=True):
-            bodies = listing.bodies({r.id: r.name for r in refs}, order=[r.id for r in refs])
+            bodies = listing.bodies({r.id: r.key for r in refs}, order=[r.id for r in refs])
             result += [(provider, r, bodies[r.id]) for r in refs]
     return result
 
@@ -397,8 +397,8 @@ def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[i
     by_name: dict[str, list[LiveRef]] = {}
     by_exact: dict[str, list[LiveRef]] = {}
     for live_ref in refs:
-        by_name.setdefault(natural_key(live_ref.name), []).append(live_ref)
-        by_exact.setdefault(live_ref.name, []).append(live_ref)
+        by_name.setdefault(natural_key(live_ref.key), []).append(live_ref)
+        by_exact.setdefault(live_ref.key, []).append(live_ref)
     problems: list[Problem] = []
     matches: dict[int, LiveRef] = {}
     claimed: dict[str, int] = {}
@@ -410,13 +410,13 @@ def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[i
                 problems.append(
                     item.document.problem(
                         ("id",),
-                        f"{item.name}: id {item.id} does not exist in the account",
+                        f"{item.key}: id {item.id} does not exist in the account",
                         "remove 'id' to create it, or fix the id (did the API key change mode?)",
                     )
                 )
                 continue
         else:
-            for name in (item.name, *item.previously):
+            for name in (item.key, *item.previously):
                 # An exact name wins; only without one does a whitespace-folded name match,
                 # and then it must be the only one.
                 candidates = by_exact.get(name) or by_name.get(natural_key(name), [])
@@ -433,8 +433,8 @@ def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[i
             problems.append(
                 item.document.problem(
                     (),
-                    f"{item.name}: live integration {ref.name!r} ({ref.id}) is also claimed by "
-                    f"{other.name!r} at {other.document.location()}",
+                    f"{item.key}: live integration {ref.key!r} ({ref.id}) is also claimed by "
+                    f"{other.key!r} at {other.document.location()}",
                     "give each live integration to one document (check 'id' and 'previously')",
                 )
             )
@@ -449,16 +449,16 @@ def match(desired: Sequence[DesiredResource], refs: Sequence[LiveRef]) -> dict[i
 
 def _ambiguous(item: DesiredResource, name: str, candidates: Sequence[LiveRef]) -> Problem:
     """Several live objects answer to one desired name: never pick one of them."""
-    listed = ", ".join(f"{c.name!r} ({c.id})" for c in candidates)
-    if all(c.name == candidates[0].name for c in candidates):
+    listed = ", ".join(f"{c.key!r} ({c.id})" for c in candidates)
+    if all(c.key == candidates[0].key for c in candidates):
         # The vendor let two objects take one name: another run's create, or a person's.
-        message = f"{item.name}: {len(candidates)} live integrations are called {name!r}: {listed}"
+        message = f"{item.key}: {len(candidates)} live integrations are called {name!r}: {listed}"
         hint = (
             "another run or a person created a duplicate: retire the extra one in the "
             "vendor's console, or pin the one this document manages with 'id'"
         )
     else:
-        message = f"{item.name}: the name {name!r} matches several live integrations: {listed}"
+        message = f"{item.key}: the name {name!r} matches several live integrations: {listed}"
         hint = "pin the one this document manages with 'id'"
     return item.document.problem(("name",), message, hint)
 
@@ -471,11 +471,11 @@ def _names_taken(
     A name held by an object this plan also renames is refused too: the executor does not
     order renames among integrations, so a swap could meet the old name still in place.
     """
-    holders = {r.name: r for r in refs}
+    holders = {r.key: r for r in refs}
     managed = {ref.id: desired[i] for i, ref in matches.items()}
     problems: list[Problem] = []
     for index, item in enumerate(desired):
-        holder = holders.get(item.name)
+        holder = holders.get(item.key)
         own = matches.get(index)
         if holder is None or (own is not None and own.id == holder.id):
             continue
@@ -489,7 +489,7 @@ def _names_taken(
         problems.append(
             item.document.problem(
                 ("name",),
-                f"{item.name}: the name is already used by live integration {holder.id} "
+                f"{item.key}: the name is already used by live integration {holder.id} "
                 f"({why}); the vendor refuses duplicate names",
                 hint,
             )

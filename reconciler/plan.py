@@ -66,7 +66,7 @@ class Change:
 
     provider: str
     kind: str
-    name: str
+    key: str  # the natural key: how YAML and the vendor name it (RevCent name, Solvimon reference)
     id: str | None
     action: Action
     source: str
@@ -89,7 +89,7 @@ class Change:
     @property
     def sort_key(self) -> tuple[int, int, str]:
         action_rank = {"create": 0, "update": 1, "noop": 2}[self.action]
-        return (RISK_ORDER[self.risk], action_rank, self.name.casefold())
+        return (RISK_ORDER[self.risk], action_rank, self.key.casefold())
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Unmanaged:
 
     provider: str
     kind: str
-    name: str
+    key: str
     id: str
 
 

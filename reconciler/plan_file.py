@@ -34,7 +34,7 @@ def plan_from_data(data: Any, source: str = "plan file") -> Plan:
             Change(
                 provider=c["provider"],
                 kind=c["kind"],
-                name=c["name"],
+                key=c["name"],
                 id=c["id"],
                 action=c["action"],
                 source=c["source"],

@@ -45,7 +45,7 @@ def shared_names(unmanaged: Sequence[Unmanaged]) -> list[str]:
     """
     groups: dict[tuple[str, str], list[Unmanaged]] = {}
     for item in unmanaged:
-        groups.setdefault((item.provider, item.name), []).append(item)
+        groups.setdefault((item.provider, item.key), []).append(item)
     return [
         f"{provider}: {len(items)} unmanaged live integrations are called {name!r} "
         f"({', '.join(i.id for i in items)}); a document with that name would be refused "
@@ -61,7 +61,7 @@ def plan_target(
     """Plan every desired object of one provider; all refusals are raised together."""
     provider = target.provider
     prepare(provider, target.desired)
-    live_by_name = {target.desired[i].name: live.bodies[ref.id] for i, ref in live.matches.items()}
+    live_by_name = {target.desired[i].key: live.bodies[ref.id] for i, ref in live.matches.items()}
     errors = [p for p in provider.check_live(target.desired, live_by_name) if p.severity == "error"]
     if errors:
         raise ConfigError(errors)
@@ -75,7 +75,7 @@ def plan_target(
     if problems:
         raise PlanError(problems)
     kind = provider.kinds[0]
-    unmanaged = [Unmanaged(provider.name, kind, r.name, r.id) for r in live.unmatched()]
+    unmanaged = [Unmanaged(provider.name, kind, r.key, r.id) for r in live.unmatched()]
     return changes, unmanaged
 
 
@@ -102,7 +102,7 @@ def build_plan(
         changes.extend(target_changes)
         unmanaged.extend(target_unmanaged)
     changes.sort(key=lambda c: c.sort_key)
-    unmanaged.sort(key=lambda u: (u.provider, u.name.casefold(), u.id))
+    unmanaged.sort(key=lambda u: (u.provider, u.key.casefold(), u.id))
     return Plan(
         changes=tuple(changes),
         unmanaged=tuple(unmanaged),

@@ -26,14 +26,14 @@ def reconcile(saved: Plan, fresh: Plan) -> tuple[Plan, dict[ChangeKey, str]]:
     Stale changes are keyed by (provider, name): a stale RevCent ``tax`` must not hold back a
     Solvimon ``tax`` that is still valid.
     """
-    now = {(c.provider, c.name): c for c in fresh.changes}
+    now = {(c.provider, c.key): c for c in fresh.changes}
     runnable: list[Change] = []
     stale: dict[ChangeKey, str] = {}
     for old in saved.pending:
-        new = now.get((old.provider, old.name))
+        new = now.get((old.provider, old.key))
         reason = _staleness(old, new)
         if reason:
-            stale[(old.provider, old.name)] = reason
+            stale[(old.provider, old.key)] = reason
             runnable.append(old)
         else:
             assert new is not None

@@ -152,7 +152,7 @@ def _on_done(display: TerminalProgress | None) -> Callable[[Result], None] | Non
         return None
 
     def on_done(result: Result) -> None:
-        display.advance(f"{result.change.provider}: {result.change.name}")
+        display.advance(f"{result.change.provider}: {result.change.key}")
 
     return on_done
 

@@ -74,7 +74,7 @@ def credentials(
 
 def _desired(name: str, paths: tuple[str, ...]) -> DesiredIntegration:
     workspace = load_workspace(paths)
-    found = [d for d in workspace.desired.get("revcent", []) if d.name == name]
+    found = [d for d in workspace.desired.get("revcent", []) if d.key == name]
     if not found:
         raise ConfigError(f"no RevCent integration is called {name!r} in {', '.join(paths)}")
     item = found[0]
@@ -100,7 +100,7 @@ def _run(
     api = provider.client.api
     integration_id = desired.id if desired is not None and desired.id else None
     if integration_id is None:
-        integration_id = provider.find_by_name(name)
+        integration_id = provider.find_by_key(name)
     if integration_id is None:
         raise ConfigError(
             f"{name!r} does not exist in RevCent: run 'reconciler apply' first (it creates it "

@@ -48,7 +48,7 @@ def test_connection(name: str, paths: tuple[str, ...], output_format: str, **kwa
         if not isinstance(provider, TestsConnection):
             raise ConfigError(f"{name}: {provider_name} offers no connection test")
         # list_live, not find_by_name: the list's body is then served without another Get
-        found = next((ref.id for ref in provider.list_live() if ref.name == name), None)
+        found = next((ref.id for ref in provider.list_live() if ref.key == name), None)
         live = provider.get_live(found) if found is not None else None
         successful, message = provider.test_connection(desired, live)
     message = scrub(message)
@@ -59,7 +59,7 @@ def test_connection(name: str, paths: tuple[str, ...], output_format: str, **kwa
 def _find(
     name: str, desired: dict[str, list[DesiredResource]], paths: tuple[str, ...]
 ) -> tuple[str, DesiredResource]:
-    found = [(p, item) for p, items in desired.items() for item in items if item.name == name]
+    found = [(p, item) for p, items in desired.items() for item in items if item.key == name]
     if not found:
         raise ConfigError(
             f"no integration {name!r} in {', '.join(paths)}: NAME is the integration's natural "

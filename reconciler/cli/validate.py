@@ -84,7 +84,7 @@ def _check(
                     target = Target(providers[name], desired)
                     state = read_live(target, parallelism=options.parallelism)
                     by_name = {
-                        desired[i].name: state.bodies[ref.id] for i, ref in state.matches.items()
+                        desired[i].key: state.bodies[ref.id] for i, ref in state.matches.items()
                     }
                     problems += providers[name].check_live(desired, by_name)
                     if not any(p.severity == "error" for p in problems):

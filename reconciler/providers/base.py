@@ -22,10 +22,10 @@ FIX_KEY = "#fix"
 
 @dataclass(frozen=True)
 class LiveRef:
-    """A live object as a list shows it: enough to match it to YAML by id or name."""
+    """A live object as a list shows it: enough to match it to YAML by id or key."""
 
     id: str
-    name: str
+    key: str  # the natural key (RevCent: the name; Solvimon: the reference)
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,8 @@ class Rechecks(Protocol):
 class Adopts(Protocol):
     """Can find an object by its key: a create whose answer was lost is adopted, not repeated."""
 
-    def find_by_name(self, name: str) -> str | None:
-        """The id of the live object whose key is ``name``, read from the API now."""
+    def find_by_key(self, key: str) -> str | None:
+        """The id of the live object whose natural key is ``key``, read from the API now."""
         ...
 
 

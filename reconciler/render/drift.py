@@ -50,7 +50,7 @@ def render_drift_text(report: DriftReport, *, count_unmanaged: bool = False) -> 
         lines.append("")
     if report.unmanaged:
         lines.append("? unmanaged (in the account, in no YAML):")
-        lines.extend(f"    {u.name} ({u.id})" for u in report.unmanaged)
+        lines.extend(f"    {u.key} ({u.id})" for u in report.unmanaged)
         lines.append("")
     lines.append(verdict(report, count_unmanaged=count_unmanaged))
     return "\n".join(lines) + "\n"
@@ -86,7 +86,7 @@ def drift_to_data(report: DriftReport, *, count_unmanaged: bool = False) -> dict
             for i in report.items
         ],
         "unmanaged": [
-            {"provider": u.provider, "kind": u.kind, "name": u.name, "id": u.id}
+            {"provider": u.provider, "kind": u.kind, "name": u.key, "id": u.id}
             for u in report.unmanaged
         ],
     }
@@ -114,7 +114,7 @@ def render_drift_markdown(
     if report.unmanaged:
         note = "counted as drift" if count_unmanaged else "never changed"
         tail.append(f"**Unmanaged** ({len(report.unmanaged)}, in no YAML, {note}):\n")
-        tail += [f"- {escape(u.name)} (`{u.id}`)" for u in report.unmanaged]
+        tail += [f"- {escape(u.key)} (`{u.id}`)" for u in report.unmanaged]
         tail.append("")
     sections = [_section(i) for i in report.items if i.status != "in_sync"]
     budget = limit - len("\n".join(head + tail)) - 300

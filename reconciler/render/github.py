@@ -115,7 +115,7 @@ def render_plan_github(plan: Plan, *, locate: Locate = _same) -> str:
         lines.append(
             command(
                 level,
-                f"{change.action} {change.name}: {paths}{notes}",
+                f"{change.action} {change.key}: {paths}{notes}",
                 file=locate(file),
                 line=line,
                 title=f"{TITLE} plan: {change.action}",

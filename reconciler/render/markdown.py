@@ -32,12 +32,12 @@ def render_markdown(plan: Plan, *, title: str = "reconciler plan", limit: int = 
     if unchanged:
         tail.append(f"<details><summary>{len(unchanged)} unchanged</summary>\n")
         for c in unchanged:
-            tail.append(f"- {escape(c.name)} (`{c.id}`)")
+            tail.append(f"- {escape(c.key)} (`{c.id}`)")
             tail += [f"  - note: {escape(note)}" for note in c.notes]
         tail.append("\n</details>\n")
     if plan.unmanaged:
         tail.append(f"**Unmanaged** ({len(plan.unmanaged)}, in no YAML, never changed):\n")
-        tail += [f"- {escape(u.name)} (`{u.id}`)" for u in plan.unmanaged]
+        tail += [f"- {escape(u.key)} (`{u.id}`)" for u in plan.unmanaged]
         tail.append("")
     if not pending:
         head.append("No changes: the account matches the configuration.\n")
@@ -51,7 +51,7 @@ def render_markdown(plan: Plan, *, title: str = "reconciler plan", limit: int = 
         if change.retires and change.affects:
             risk += f" — may stop: {escape(', '.join(change.affects))}"
         table.append(
-            f"| {risk} | {change.action} | {escape(change.name)} | {fields} | `{change.source}` |"
+            f"| {risk} | {change.action} | {escape(change.key)} | {fields} | `{change.source}` |"
         )
         sections.append(_section(change))
 
@@ -81,7 +81,7 @@ def render_markdown(plan: Plan, *, title: str = "reconciler plan", limit: int = 
 def _section(change: Change) -> str:
     ident = f" `{change.id}`" if change.id else ""
     lines = [
-        f"<details><summary>{change.action} <b>{escape(change.name)}</b>{ident} "
+        f"<details><summary>{change.action} <b>{escape(change.key)}</b>{ident} "
         f"({change.risk} risk) — <code>{escape(change.source)}</code></summary>",
         "",
         "| Field | Before | After |",

@@ -23,7 +23,7 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
         "summary": plan.summary(),
         "changes": [_change(c) for c in plan.changes],
         "unmanaged": [
-            {"provider": u.provider, "kind": u.kind, "name": u.name, "id": u.id}
+            {"provider": u.provider, "kind": u.kind, "name": u.key, "id": u.id}
             for u in plan.unmanaged
         ],
     }
@@ -37,7 +37,7 @@ def _change(change: Change) -> dict[str, Any]:
     return {
         "provider": change.provider,
         "kind": change.kind,
-        "name": change.name,
+        "name": change.key,
         "id": change.id,
         "action": change.action,
         "risk": change.risk,

@@ -33,7 +33,7 @@ def _result(result: Result) -> dict[str, Any]:
     change = result.change
     return {
         "provider": change.provider,
-        "name": change.name,
+        "name": change.key,
         "id": result.id,
         "action": change.action,
         "outcome": result.outcome,
@@ -94,7 +94,7 @@ def _clean(result: Result) -> bool:
 
 def _result_lines(result: Result) -> list[str]:
     ident = f" ({result.id})" if result.id else ""
-    lines = [f"{MARKS[result.outcome]} {result.outcome}  {result.change.name}{ident}"]
+    lines = [f"{MARKS[result.outcome]} {result.outcome}  {result.change.key}{ident}"]
     for s in result.steps:
         extra = " (adopted the integration a lost answer had created)" if s.adopted else ""
         lines.append(f"    {STEP_MARKS[s.status]:8} {s.step.operation}  {s.step.purpose}{extra}")
@@ -117,7 +117,7 @@ def render_report_markdown(report: ApplyReport) -> str:
     for r in report.results:
         steps = ", ".join(f"{s.step.purpose}: {STEP_MARKS[s.status]}" for s in r.steps) or "—"
         lines.append(
-            f"| {MARKS[r.outcome]} {r.outcome} | {escape(r.change.name)} | {escape(steps)} "
+            f"| {MARKS[r.outcome]} {r.outcome} | {escape(r.change.key)} | {escape(steps)} "
             f"| {escape(r.message or '')} |"
         )
     if report.journal_path:

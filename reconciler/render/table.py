@@ -68,12 +68,8 @@ RENDERERS: dict[tuple[What, str], Renderer] = {
     ("apply", "text"): lambda v, c: render_report_text(_report(v), list_all=c.list_all),
     ("apply", "json"): lambda v, c: render_report_json(_report(v)),
     ("apply", "markdown"): lambda v, c: render_report_markdown(_report(v)),
-    ("drift", "text"): lambda v, c: render_drift_text(
-        _drift(v), count_unmanaged=c.count_unmanaged
-    ),
-    ("drift", "json"): lambda v, c: render_drift_json(
-        _drift(v), count_unmanaged=c.count_unmanaged
-    ),
+    ("drift", "text"): lambda v, c: render_drift_text(_drift(v), count_unmanaged=c.count_unmanaged),
+    ("drift", "json"): lambda v, c: render_drift_json(_drift(v), count_unmanaged=c.count_unmanaged),
     ("drift", "markdown"): lambda v, c: render_drift_markdown(
         _drift(v), count_unmanaged=c.count_unmanaged
     ),

@@ -31,13 +31,13 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     if unchanged:
         lines.append(paint("= unchanged:", "noop"))
         for c in unchanged:
-            lines.append(f"    {c.name} ({c.id})  {c.source}")
+            lines.append(f"    {c.key} ({c.id})  {c.source}")
             # e.g. credentials a person has still to enter: nothing to send, worth saying
             lines.extend(paint(f"        note: {note}", "dim") for note in c.notes)
         lines.append("")
     if plan.unmanaged:
         lines.append("? unmanaged (in the account, in no YAML; never changed):")
-        lines.extend(f"    {u.name} ({u.id})" for u in plan.unmanaged)
+        lines.extend(f"    {u.key} ({u.id})" for u in plan.unmanaged)
         lines.append("")
     verdict = "Plan: " + plan.summary_line() + "."
     if not plan.has_changes:
@@ -58,7 +58,7 @@ def _change(change: Change, paint: _Paint) -> list[str]:
     ident = f" ({change.id})" if change.id else ""
     head = (
         f"{paint(SYMBOLS[change.action] + ' ' + change.action, change.action)}  "
-        f"{change.name}{ident}  {paint('[' + risk + ' risk' + _stops(change) + ']', risk)}  "
+        f"{change.key}{ident}  {paint('[' + risk + ' risk' + _stops(change) + ']', risk)}  "
         f"{change.source}"
     )
     lines = [head]

@@ -162,7 +162,7 @@ def test_asset_gone_after_credential_change_stops_that_integration_only(
     )
     report, _ = apply_core(sandbox, path, tmp_path / "j.jsonl", rotate=("Tax",))
     assert report.exit_code == 4
-    outcomes = {r.change.name: r for r in report.results}
+    outcomes = {r.change.key: r for r in report.results}
     assert outcomes["Tracking 0"].outcome == "applied"
     failed = outcomes["Tax"]
     assert failed.outcome == "failed"
@@ -181,7 +181,7 @@ def test_examples_under_faults_converge(demo_sandbox, tmp_path, monkeypatch):
     demo_sandbox.set_faults(FaultConfig(error_rate=0.1, drop_rate=0.1, jitter_ms=20, seed=9))
     examples = Path(__file__).resolve().parents[2] / "examples" / "integrations"
     report, _ = apply_core(demo_sandbox, examples, tmp_path / "j.jsonl")
-    assert report.exit_code == 0, [(r.change.name, r.message) for r in report.results]
+    assert report.exit_code == 0, [(r.change.key, r.message) for r in report.results]
     demo_sandbox.set_faults(FaultConfig())
     assert not make_plan(demo_sandbox, examples).has_changes
     assert len(list_names(demo_sandbox)) == 9

@@ -67,4 +67,4 @@ def records(journal: Path) -> list[dict[str, Any]]:
 
 
 def outcomes(report: ApplyReport) -> dict[tuple[str, str], str]:
-    return {(r.change.provider, r.change.name): r.outcome for r in report.results}
+    return {(r.change.provider, r.change.key): r.outcome for r in report.results}

@@ -120,10 +120,10 @@ def test_rotate_names_one_vendor_with_provider_prefix(sandbox: Any, tmp_path: Pa
         "email_provider:\n  variant: MAILGUN\n  mailgun:\n    domain: t.example.com\n",
     )
     only_solvimon = plan(sandbox, path, rotate=("solvimon:tax",))
-    by_key = {(c.provider, c.name): c.action for c in only_solvimon.changes}
+    by_key = {(c.provider, c.key): c.action for c in only_solvimon.changes}
     assert by_key == {("revcent", "tax"): "noop", ("solvimon", "tax"): "update"}
     only_revcent = plan(sandbox, path, rotate=("revcent:tax",))
-    by_key = {(c.provider, c.name): c.action for c in only_revcent.changes}
+    by_key = {(c.provider, c.key): c.action for c in only_revcent.changes}
     assert by_key == {("revcent", "tax"): "update", ("solvimon", "tax"): "noop"}
     both = plan(sandbox, path, rotate=("tax",))
     assert {c.action for c in both.changes} == {"update"}

@@ -28,7 +28,7 @@ def test_examples_pass_offline_checks() -> None:
     result = read_config([EXAMPLES])
     assert result.problems == ()
     assert len(result.files) == len(list(EXAMPLES.glob("*.yaml")))
-    assert [i.name for i in result.resources if i.kind == "solvimon/Integration"] == [
+    assert [i.key for i in result.resources if i.kind == "solvimon/Integration"] == [
         "mailgun-eu",
         "stripe-main",
         "avatax-eu",

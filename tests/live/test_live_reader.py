@@ -39,13 +39,13 @@ def test_gets_start_while_pages_are_still_coming_and_progress_sees_each():
         try:
             read = read_all(
                 [revcent],
-                keep=lambda ref: ref.name.endswith("0"),
+                keep=lambda ref: ref.key.endswith("0"),
                 parallelism=4,
                 progress=lambda done, total: calls.append((done, total)),
             )
         finally:
             revcent.close()
-    names = [ref.name for _, ref, _ in read]
+    names = [ref.key for _, ref, _ in read]
     assert names == [f"Integration {i}" for i in range(0, 300, 10)]
     assert [live.name for _, _, live in read] == names
     arrivals = server.log

@@ -313,5 +313,5 @@ def test_unmanaged_integrations_are_listed(sandbox, tmp_path):
     other = create_live(sandbox, "Somebody else's", catalog.EASYPOST)
     path = avalara_yaml(tmp_path, "name: Tax\n")
     plan = make_plan(sandbox, path)
-    assert [(u.name, u.id) for u in plan.unmanaged] == [("Somebody else's", other)]
+    assert [(u.key, u.id) for u in plan.unmanaged] == [("Somebody else's", other)]
     assert plan.summary() == {"create": 0, "update": 0, "unchanged": 1, "unmanaged": 1}

@@ -57,7 +57,7 @@ DESCRIPTOR = ProviderDescriptor(
 
 @dataclass(frozen=True)
 class Thing:
-    name: str
+    key: str  # the natural key: the thing's name
     color: str
     document: Document
     kind: str = "widget/Thing"
@@ -92,10 +92,10 @@ class WidgetProvider:
     def plan_change(self, desired, live, options):
         source = str(desired.document.location())
         if live is None:
-            body = {"name": desired.name, "color": desired.color}
+            body = {"name": desired.key, "color": desired.color}
             step = Step("createThing", "POST", "/things", body, "high", "create", intent="create")
             fields = (FieldChange("color", None, desired.color, "high"),)
-            return Change("widget", "widget/Thing", desired.name, None, "create", source,
+            return Change("widget", "widget/Thing", desired.key, None, "create", source,
                           fields, (step,))
         fields = tuple(self.drift(desired, live))
         steps = ()
@@ -104,7 +104,7 @@ class WidgetProvider:
             body = {"color": desired.color}
             steps = (Step("patchThing", "PATCH", path, body, "low", "recolor", intent="update"),)
         action = "update" if steps else "noop"
-        return Change("widget", "widget/Thing", desired.name, live["id"], action, source,
+        return Change("widget", "widget/Thing", desired.key, live["id"], action, source,
                       fields, steps, live_fingerprint=self.fingerprint(live))
 
     def drift(self, desired, live):

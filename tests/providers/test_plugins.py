@@ -42,7 +42,7 @@ DESCRIPTOR = ProviderDescriptor(
 
 @dataclass
 class Thing:
-    name: str
+    key: str
     document: Document
     kind: str = "widget/Thing"
     id: str | None = None

@@ -64,7 +64,7 @@ def test_apply_under_chaos_converges_without_duplicates(sandbox, tmp_path, capsy
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
     first = make_plan(sandbox, path)
-    expected = {c.name: {s.purpose for s in c.steps} for c in first.pending}
+    expected = {c.key: {s.purpose for s in c.steps} for c in first.pending}
     assert len(expected) == count
 
     sandbox.set_faults(CHAOS)

@@ -287,7 +287,7 @@ def test_planning_plans_or_refuses_cleanly(scenario):
     for render in (render_json, render_markdown):
         assert render(plan)
     assert render_text(plan, color=False)
-    assert {c.name for c in plan.changes} == {d.name for d in target.desired}
+    assert {c.key for c in plan.changes} == {d.key for d in target.desired}
 
 
 # --- part two: random valid YAML over the real sandbox; apply, then nothing to change -----
@@ -421,7 +421,7 @@ def test_applying_a_plan_then_planning_again_changes_nothing(real_sandbox, scena
             report = Executor({"revcent": revcent}, retry=fast).apply(plan)
         finally:
             revcent.close()
-        assert report.exit_code == 0, [(r.change.name, r.message) for r in report.results]
+        assert report.exit_code == 0, [(r.change.key, r.message) for r in report.results]
         event(f"applied {sum(len(c.steps) for c in plan.pending)} step(s)")
         again = make_plan(real_sandbox, path)
         assert not again.has_changes, render_text(again)

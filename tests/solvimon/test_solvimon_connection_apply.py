@@ -90,14 +90,14 @@ def test_an_update_to_active_with_refused_credentials_changes_nothing(
     text = TAX_YAML.replace("name: AvaTax EU", "name: AvaTax Europe") + "---\n" + MAIL
     path = write_yaml(tmp_path, "both.yaml", text)
     the_plan = plan(sandbox, path)
-    tax = next(c for c in the_plan.changes if c.name == "avatax-eu")
+    tax = next(c for c in the_plan.changes if c.key == "avatax-eu")
     assert [s.operation for s in tax.steps] == [
         "postIntegrationsTestConnection",
         "patchIntegrationsByResourceId",
         "postIntegrationsByResourceIdActivate",
     ]
     report = apply(sandbox, the_plan, tmp_path / "j.jsonl")
-    by_name = {r.change.name: r for r in report.results}
+    by_name = {r.change.key: r for r in report.results}
     assert (by_name["avatax-eu"].outcome, by_name["avatax-eu"].message) == ("failed", REFUSED)
     assert _ops(by_name["avatax-eu"]) == [
         ("postIntegrationsTestConnection", "failed"),

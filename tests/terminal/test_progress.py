@@ -289,7 +289,7 @@ def test_an_observer_that_fails_does_not_stop_the_apply(sandbox: Any, tmp_path: 
     calls: list[str] = []
 
     def broken(result: Result) -> None:
-        calls.append(result.change.name)
+        calls.append(result.change.key)
         raise OSError("the terminal went away")
 
     revcent = provider(sandbox)

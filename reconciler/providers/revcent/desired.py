@@ -91,6 +91,11 @@ class DesiredIntegration:
         """Where a dotted ``path`` (``options.company.company_code``) is written in the YAML."""
         return self.document.location(*(p for p in path.split(".") if p))
 
+    @property
+    def key(self) -> str:
+        """RevCent's natural key is the integration's name."""
+        return self.name
+
 
 def from_document(document: Document) -> DesiredIntegration:
     """The desired integration of a schema-valid ``document`` (checked by the config layer)."""

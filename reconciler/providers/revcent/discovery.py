@@ -122,9 +122,7 @@ class RevCentDiscovery:
     def assets(self, reference: str) -> AssetReport:
         client = self.provider.client
         listed = list(self.provider.list_live())  # one listing, guarded against endless pages
-        refs = [r for r in listed if r.id == reference] or [
-            r for r in listed if r.name == reference
-        ]
+        refs = [r for r in listed if r.id == reference] or [r for r in listed if r.key == reference]
         if not refs:
             raise ConfigError(
                 f"revcent: no live integration is called {reference!r} (nor has that id): "

@@ -16,7 +16,7 @@ from reconciler.errors import PlanError, Problem
 from reconciler.http import ApiSettings
 from reconciler.model import Document
 from reconciler.plan import Change, FieldChange, Step
-from reconciler.providers.base import LiveRef, Mismatch, PlanOptions, Provider
+from reconciler.providers.base import Adopts, LiveRef, Mismatch, PlanOptions, Provider
 from reconciler.providers.paging import ListedPage, PagedListing
 from reconciler.providers.revcent import catalog_checks
 from reconciler.providers.revcent import desired as desired_module
@@ -190,9 +190,9 @@ class RevCentProvider:
         self.client.edit_integration(object_id, dict(body))
         return None
 
-    def find_by_name(self, name: str) -> str | None:
+    def find_by_key(self, key: str) -> str | None:
         for ref in self.list_live():
-            if ref.name == name:
+            if ref.key == key:
                 return ref.id
         return None
 
@@ -237,4 +237,9 @@ def verify_step(step: Step, live: LiveIntegration) -> list[Mismatch]:
 
 def _conforms(provider: RevCentProvider) -> Provider[DesiredIntegration, LiveIntegration]:
     """Never called: mypy checks here that the class answers the core's typed seam."""
+    return provider
+
+
+def _adopts(provider: RevCentProvider) -> Adopts:
+    """Never called: mypy checks the capability the executor finds by ``isinstance``."""
     return provider

@@ -87,7 +87,7 @@ def check_live(desired: Sequence[Any], live: Mapping[str, Body]) -> list[Problem
     problems: list[Problem] = []
     for item in desired:
         if isinstance(item, DesiredSolvimonIntegration):
-            problems.extend(problems_for(item, live.get(item.name)))
+            problems.extend(problems_for(item, live.get(item.key)))
     return sorted(problems)
 
 
@@ -98,7 +98,7 @@ def problems_for(item: DesiredSolvimonIntegration, live: Body | None) -> list[Pr
         problems.append(
             doc.problem(
                 ("type",),
-                f"{item.name}: the live integration is of type {live.get('type')}; Solvimon "
+                f"{item.key}: the live integration is of type {live.get('type')}; Solvimon "
                 f"cannot change it to {item.type}",
                 "give the new integration another reference, and archive the old one",
             )
@@ -110,7 +110,7 @@ def problems_for(item: DesiredSolvimonIntegration, live: Body | None) -> list[Pr
         problems.append(
             doc.problem(
                 ("status",),
-                f"{item.name}: cannot make the status {item.status}: {reason}",
+                f"{item.key}: cannot make the status {item.status}: {reason}",
                 "write the status it has, or leave 'status' out to leave it unmanaged",
             )
         )
@@ -120,7 +120,7 @@ def problems_for(item: DesiredSolvimonIntegration, live: Body | None) -> list[Pr
             problems.append(
                 doc.problem(
                     ("status",),
-                    f"cannot activate {item.name!r} while it is incomplete: "
+                    f"cannot activate {item.key!r} while it is incomplete: "
                     f"{', '.join(missing)} not set",
                     "set them in this file, or leave status out until they are",
                 )

@@ -1,7 +1,7 @@
 """One YAML document → a frozen ``DesiredSolvimonIntegration``: what the file asks of Solvimon.
 
-Why ``name`` holds the reference: the vendor-neutral core matches and reports objects by
-``.name`` (its natural key); Solvimon's natural key is ``reference``, and its display name,
+Why ``key`` holds the reference: the vendor-neutral core matches and reports objects by
+``.key`` (its natural key); Solvimon's natural key is ``reference``, and its display name,
 which need not be unique, is ``display_name``. Offline rules that need no account (a type
 object of another type, duplicate keys in keyed arrays) are checked here, so ``validate``
 reports them without a connection.
@@ -39,7 +39,7 @@ class DesiredSolvimonIntegration:
     """
 
     kind: str = KIND
-    name: str  # the reference: the core's natural key
+    key: str  # the reference: the core's natural key
     display_name: str
     id: str | None = None
     previously: tuple[str, ...] = ()
@@ -52,7 +52,7 @@ class DesiredSolvimonIntegration:
 
     @property
     def reference(self) -> str:
-        return self.name
+        return self.key
 
     @property
     def type_object(self) -> str:
@@ -72,7 +72,7 @@ def from_document(document: Document) -> DesiredSolvimonIntegration:
     }
     linked = data.get("linked_resources_configurations")
     return DesiredSolvimonIntegration(
-        name=data["reference"],
+        key=data["reference"],
         display_name=data["name"],
         id=data.get("id"),
         previously=tuple(data.get("previously") or ()),

@@ -65,7 +65,7 @@ def diff_fields(
     """
     wanted: dict[str, Any] = {}
     if live is not None:
-        wanted["reference"] = desired.name  # a create takes it from the YAML: never a change
+        wanted["reference"] = desired.key  # a create takes it from the YAML: never a change
     wanted["name"] = desired.display_name
     if desired.description is not None:
         wanted["description"] = desired.description
@@ -87,7 +87,7 @@ def plan_change(
     desired: DesiredSolvimonIntegration, live: dict[str, Any] | None, options: PlanOptions
 ) -> Change:
     """The change for one integration; refusals were found before by ``catalog_checks``."""
-    rotate = options.rotates(desired.name, PROVIDER)
+    rotate = options.rotates(desired.key, PROVIDER)
     fields = diff_fields(desired, live, rotate=rotate)
     source = str(desired.document.location())
     current = str((live or {}).get("status") or CREATED_AS)
@@ -95,7 +95,7 @@ def plan_change(
     if reason:
         raise PlanError(
             desired.document.problem(
-                ("status",), f"{desired.name}: cannot make the status {desired.status}: {reason}"
+                ("status",), f"{desired.key}: cannot make the status {desired.status}: {reason}"
             )
         )
     test, untested = connection_step(desired, live) if "activate" in actions else (None, "")
@@ -110,14 +110,14 @@ def plan_change(
             notes = ("created DRAFT: the YAML does not manage 'status'",)
         notes += (untested,) if untested else ()
         return Change(
-            PROVIDER, KIND, desired.name, None, "create", source, tuple(fields), tuple(steps), notes
+            PROVIDER, KIND, desired.key, None, "create", source, tuple(fields), tuple(steps), notes
         )
     edited = [f for f in fields if f.path != "status"]
     if edited and current == "ARCHIVED":
         raise PlanError(
             desired.document.problem(
                 (),
-                f"{desired.name}: an ARCHIVED integration cannot be updated",
+                f"{desired.key}: an ARCHIVED integration cannot be updated",
                 "write it as it is, or give a new integration another reference",
             )
         )
@@ -142,7 +142,7 @@ def plan_change(
     return Change(
         PROVIDER,
         KIND,
-        desired.name,
+        desired.key,
         str(live["id"]),
         action,
         source,
@@ -158,7 +158,7 @@ RETIRED = ("DEPRECATED", "ARCHIVED")
 
 def create_body(desired: DesiredSolvimonIntegration) -> dict[str, Any]:
     """Everything the YAML writes, secrets as references; never ``status``."""
-    body: dict[str, Any] = {"reference": desired.name, "name": desired.display_name}
+    body: dict[str, Any] = {"reference": desired.key, "name": desired.display_name}
     if desired.description is not None:
         body["description"] = desired.description
     body["type"] = desired.type
@@ -183,7 +183,7 @@ def patch_body(
     if desired.linked is not None:
         linked = merge(list(desired.linked), linked, (LINKED,))
     body: dict[str, Any] = {
-        "reference": desired.name,
+        "reference": desired.key,
         "name": desired.display_name,
         "description": desired.description if described else live.get("description") or "",
         "type": live.get("type"),

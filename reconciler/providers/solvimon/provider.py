@@ -30,7 +30,7 @@ from reconciler.executor import resolve_secrets
 from reconciler.http import ApiSettings
 from reconciler.model import Document
 from reconciler.plan import Change, FieldChange, Step
-from reconciler.providers.base import LiveRef, Mismatch, PlanOptions, Provider
+from reconciler.providers.base import Adopts, LiveRef, Mismatch, PlanOptions, Provider
 from reconciler.providers.paging import ListedPage, PagedListing
 from reconciler.providers.solvimon import catalog_checks
 from reconciler.providers.solvimon import desired as desired_module
@@ -111,7 +111,7 @@ class SolvimonProvider:
     ) -> list[Problem]:
         problems = catalog_checks.check_live(desired, live)
         for item in desired:
-            body = live.get(item.name) if isinstance(item, DesiredSolvimonIntegration) else None
+            body = live.get(item.key) if isinstance(item, DesiredSolvimonIntegration) else None
             if body is None or body.get("status") != "ARCHIVED":
                 continue
             edited = [f.path for f in diff_fields(item, body, rotate=False) if f.path != "status"]
@@ -119,7 +119,7 @@ class SolvimonProvider:
                 problems.append(
                     item.document.problem(
                         (),
-                        f"{item.name}: an ARCHIVED integration cannot be updated "
+                        f"{item.key}: an ARCHIVED integration cannot be updated "
                         f"({', '.join(edited)} would change)",
                         "write it as it is, or give a new integration another reference",
                     )
@@ -247,18 +247,18 @@ class SolvimonProvider:
         step, untested = connection_step(desired, live)
         if step is None:
             raise ConfigError(
-                [desired.document.problem(("authentication",), f"{desired.name}: {untested}")]
+                [desired.document.problem(("authentication",), f"{desired.key}: {untested}")]
             )
-        return self._test(step, resolve_secrets(step.body, owner=desired.name))
+        return self._test(step, resolve_secrets(step.body, owner=desired.key))
 
     def default_mandates(self) -> list[dict[str, Any]]:
         """Solvimon's default e-invoicing mandates (read-only), in the API's order."""
         return list(self.client.iter_default_mandates())
 
-    def find_by_name(self, name: str) -> str | None:
+    def find_by_key(self, key: str) -> str | None:
         # Straight from the API, not cached: the object may have been created a moment ago.
         for body in self.client.iter_integrations():
-            if body["reference"] == name:
+            if body["reference"] == key:
                 return str(body["id"])
         return None
 
@@ -280,4 +280,9 @@ def _conforms(
     provider: SolvimonProvider,
 ) -> Provider[DesiredSolvimonIntegration, dict[str, Any]]:
     """Never called: mypy checks here that the class answers the core's typed seam."""
+    return provider
+
+
+def _adopts(provider: SolvimonProvider) -> Adopts:
+    """Never called: mypy checks the capability the executor finds by ``isinstance``."""
     return provider
