@@ -30,6 +30,8 @@ class Connection:
     timeout: float = 30.0
     max_rps: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # What sends every client's requests (None: httpx's own pool); tests wrap a real one.
+    transport: httpx.BaseTransport | None = field(default=None, repr=False)
     # One limiter for every host (tests); by default each API host gets its own.
     limiter: RateLimiter | None = None
     _limiters: dict[tuple[str, str, int], RateLimiter] = field(default_factory=dict, repr=False)
@@ -62,6 +64,7 @@ class Connection:
             max_rps=self.max_rps,
             retry=self.retry,
             extra_headers=headers,
+            transport=self.transport,
         )
 
     def configured(self) -> list[str]:

@@ -46,6 +46,7 @@ MAX_RETRY_AFTER = 120.0  # a 429 asking for longer fails at once instead of hang
 MAX_BODY = 32 * 1024 * 1024  # decompressed bytes of one answer
 MAX_DEPTH = 100  # JSON nesting of one answer
 MAX_PAGES = 10_000  # pages of one listing
+BASE_DELAY = 0.2  # seconds before the first retry (doubling, jittered, up to max_delay)
 
 
 def _env_float(name: str, default: float) -> float:
@@ -59,10 +60,16 @@ def _env_float(name: str, default: float) -> float:
 
 @dataclass
 class RetryPolicy:
-    """How often and how long to retry temporary failures (jittered exponential backoff)."""
+    """How often and how long to retry temporary failures (jittered exponential backoff).
+
+    ``RECONCILER_RETRY_BASE_DELAY`` sets the first backoff (seconds) of a policy made without
+    one: longer on a flaky link, tiny in a test that runs the CLI against a failing server.
+    """
 
     attempts: int = 6
-    base_delay: float = 0.2
+    base_delay: float = field(
+        default_factory=lambda: _env_float("RECONCILER_RETRY_BASE_DELAY", BASE_DELAY)
+    )
     max_delay: float = 10.0
     rate_limited_for: float = 300.0  # 429s are retried (they did nothing) for this long at most
 
@@ -93,6 +100,9 @@ class ApiSettings:
         default_factory=lambda: int(_env_float("RECONCILER_MAX_BODY_MB", MAX_BODY / 2**20) * 2**20)
     )
     max_depth: int = MAX_DEPTH
+    # What sends the requests (None: httpx's own pool). Tests wrap httpx.HTTPTransport to count
+    # or delay real requests; every client made from these settings uses it.
+    transport: httpx.BaseTransport | None = field(default=None, repr=False, compare=False)
 
 
 ErrorParser = Callable[[Any], "tuple[str | None, str | None] | None"]
@@ -111,7 +121,6 @@ class ApiClient:
         *,
         vendor_error: ErrorParser | None = None,
         limiter: RateLimiter | None = None,
-        transport: httpx.BaseTransport | None = None,
         pool_size: int = 64,
     ):
         self.settings = settings
@@ -149,7 +158,7 @@ class ApiClient:
             headers=headers,
             timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
             limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
-            transport=transport,
+            transport=settings.transport,
             # Loading the certificate bundle takes ~0.1 s per client; a plain-http base URL (the
             # sandbox) never uses it: requests go only to paths under it, redirects unfollowed.
             verify=base_url.lower().startswith("https:"),
