@@ -23,7 +23,7 @@ import urllib.request
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -156,8 +156,13 @@ class PooledTransport:
     def _connection(self, key: tuple[str, str, int], timeout: float) -> http.client.HTTPConnection:
         scheme, host, port = key
         if scheme == "https":
-            return http.client.HTTPSConnection(host, port, timeout=timeout, context=self._context())
-        return http.client.HTTPConnection(host, port, timeout=timeout)
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                host, port, timeout=timeout, context=self._context()
+            )
+        else:
+            conn = http.client.HTTPConnection(host, port, timeout=timeout)
+        conn.response_class = _Response
+        return conn
 
     def _context(self) -> ssl.SSLContext:
         """Certificates as httpx loads them (certifi, SSL_CERT_FILE), made on first use."""
@@ -197,6 +202,90 @@ class PooledTransport:
             conn.close()
 
 
+MAX_HEADER_LINE = 65536  # as http.client
+MAX_HEADERS = 100
+
+
+class _Headers:
+    """A response's headers: first value by lower-case name, and every (name, value) pair."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self.pairs = pairs
+        self.first: dict[str, str] = {}
+        for name, value in pairs:
+            self.first.setdefault(name.lower(), value)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self.first.get(name.lower(), default)
+
+    def items(self) -> list[tuple[str, str]]:
+        return self.pairs
+
+
+def _header_pairs(fp: Any) -> list[tuple[str, str]]:
+    """The header block of a response, within http.client's limits (folded lines joined).
+
+    Why not http.client's own: it parses with the email package, about a third of the CPU of
+    a request here.
+    """
+    pairs: list[tuple[str, str]] = []
+    while True:
+        line = fp.readline(MAX_HEADER_LINE + 1)
+        if len(line) > MAX_HEADER_LINE:
+            raise http.client.LineTooLong("header line")
+        if line in (b"\r\n", b"\n", b""):
+            return pairs
+        if len(pairs) >= MAX_HEADERS:
+            raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
+        text = line.decode("iso-8859-1")
+        if text[:1] in (" ", "\t") and pairs:  # an obsolete folded continuation
+            name, value = pairs[-1]
+            pairs[-1] = (name, f"{value} {text.strip()}")
+            continue
+        name, _, value = text.partition(":")
+        pairs.append((name.strip(), value.strip()))
+
+
+class _Response(http.client.HTTPResponse):
+    """http.client's response with a lighter header parser; the rest of ``begin`` as there."""
+
+    def begin(self) -> None:
+        if self.headers is not None:
+            return
+        while True:
+            version, status, reason = self._read_status()
+            if status != http.client.CONTINUE:
+                break
+            _header_pairs(self.fp)  # the headers of a 100 Continue
+        self.code = self.status = status
+        self.reason = reason.strip()
+        if version in ("HTTP/1.0", "HTTP/0.9"):
+            self.version = 10
+        elif version.startswith("HTTP/1."):
+            self.version = 11
+        else:
+            raise http.client.UnknownProtocol(version)
+        self.headers = self.msg = _Headers(_header_pairs(self.fp))
+        encoding = self.headers.get("transfer-encoding")
+        self.chunked = bool(encoding and encoding.lower() == "chunked")
+        self.chunk_left = None
+        self.will_close = self._check_close()
+        self.length = None
+        length = self.headers.get("content-length")
+        if length and not self.chunked:
+            try:
+                self.length = int(length)
+            except ValueError:
+                self.length = None
+            else:
+                if self.length < 0:
+                    self.length = None
+        if status in (204, 304) or 100 <= status < 200 or self._method == "HEAD":
+            self.length = 0
+        if not self.will_close and not self.chunked and self.length is None:
+            self.will_close = True
+
+
 class _PooledAnswer:
     def __init__(
         self,
@@ -211,7 +300,7 @@ class _PooledAnswer:
         self._response = response
         self._complete = False  # read to its end: the connection may serve another request
         self.status = response.status
-        self.headers = {name.lower(): value for name, value in response.getheaders()}
+        self.headers = {name.lower(): value for name, value in reversed(response.getheaders())}
 
     @property
     def encoding(self) -> str | None:
