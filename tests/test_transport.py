@@ -51,6 +51,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         for name, value in headers.items():
             self.send_header(name, value)
+        if mode == "folded":  # an obsolete continuation line, still legal to receive
+            self._headers_buffer.append(b"Retry-After: 1\r\nX-Note: one\r\n two\r\n")
+        if mode == "many-headers":
+            for i in range(101):
+                self.send_header(f"X-{i}", "x")
         if mode == "chunked":
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
@@ -139,3 +144,16 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused(fake: Fake) -> 
     finally:
         client.close()
     assert fake.connections == 2 and client.requests_sent == 2
+
+
+def test_headers_are_read_within_http_clients_limits(fake: Fake) -> None:
+    pool = PooledTransport()
+    try:
+        answer = pool.send("GET", f"{url_of(fake)}/folded", [], None, TIMEOUTS)
+        assert answer.headers["x-note"] == "one two" and answer.headers["retry-after"] == "1"
+        assert json.loads(b"".join(answer.chunks())) == BODY
+        answer.close()
+        with pytest.raises(httpx.RemoteProtocolError, match="more than 100 headers"):
+            pool.send("GET", f"{url_of(fake)}/many-headers", [], None, TIMEOUTS)
+    finally:
+        pool.close()
