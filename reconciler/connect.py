@@ -17,6 +17,7 @@ from reconciler.http import ApiSettings, RetryPolicy
 from reconciler.providers.base import AnyProvider
 from reconciler.providers.registry import ProviderInfo, all_providers, load_class, provider_named
 from reconciler.ratelimit import RateLimiter
+from reconciler.transport import Transport
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Connection:
     timeout: float = 30.0
     max_rps: float | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # What sends every client's requests (None: the default, see transport.py); tests wrap one.
+    transport: Transport | None = field(default=None, repr=False)
     # One limiter for every host (tests); by default each API host gets its own.
     limiter: RateLimiter | None = None
     _limiters: dict[tuple[str, str, int], RateLimiter] = field(default_factory=dict, repr=False)
@@ -62,6 +65,7 @@ class Connection:
             max_rps=self.max_rps,
             retry=self.retry,
             extra_headers=headers,
+            transport=self.transport,
         )
 
     def configured(self) -> list[str]:

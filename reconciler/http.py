@@ -8,6 +8,7 @@ say how to authenticate and how to recognise a vendor error body.
 from __future__ import annotations
 
 import email.utils
+import itertools
 import json
 import math
 import os
@@ -37,6 +38,14 @@ from reconciler.errors import (
 from reconciler.project import REPOSITORY
 from reconciler.ratelimit import RateLimiter
 from reconciler.redaction import register_secret, scrub, truncate
+from reconciler.transport import (
+    Answer,
+    HttpxTransport,
+    PooledTransport,
+    Timeouts,
+    Transport,
+    proxied,
+)
 
 USER_AGENT = f"reconciler/{__version__} (+{REPOSITORY})"
 BODY_LIMIT = 300
@@ -46,6 +55,7 @@ MAX_RETRY_AFTER = 120.0  # a 429 asking for longer fails at once instead of hang
 MAX_BODY = 32 * 1024 * 1024  # decompressed bytes of one answer
 MAX_DEPTH = 100  # JSON nesting of one answer
 MAX_PAGES = 10_000  # pages of one listing
+BASE_DELAY = 0.2  # seconds before the first retry (doubling, jittered, up to max_delay)
 
 
 def _env_float(name: str, default: float) -> float:
@@ -59,10 +69,16 @@ def _env_float(name: str, default: float) -> float:
 
 @dataclass
 class RetryPolicy:
-    """How often and how long to retry temporary failures (jittered exponential backoff)."""
+    """How often and how long to retry temporary failures (jittered exponential backoff).
+
+    ``RECONCILER_RETRY_BASE_DELAY`` sets the first backoff (seconds) of a policy made without
+    one: longer on a flaky link, tiny in a test that runs the CLI against a failing server.
+    """
 
     attempts: int = 6
-    base_delay: float = 0.2
+    base_delay: float = field(
+        default_factory=lambda: _env_float("RECONCILER_RETRY_BASE_DELAY", BASE_DELAY)
+    )
     max_delay: float = 10.0
     rate_limited_for: float = 300.0  # 429s are retried (they did nothing) for this long at most
 
@@ -93,6 +109,9 @@ class ApiSettings:
         default_factory=lambda: int(_env_float("RECONCILER_MAX_BODY_MB", MAX_BODY / 2**20) * 2**20)
     )
     max_depth: int = MAX_DEPTH
+    # What sends the requests (None: the lean pool, or httpx behind a proxy; see transport.py).
+    # Tests wrap a real one to count requests; every client made from these settings uses it.
+    transport: Transport | None = field(default=None, repr=False, compare=False)
 
 
 ErrorParser = Callable[[Any], "tuple[str | None, str | None] | None"]
@@ -111,7 +130,6 @@ class ApiClient:
         *,
         vendor_error: ErrorParser | None = None,
         limiter: RateLimiter | None = None,
-        transport: httpx.BaseTransport | None = None,
         pool_size: int = 64,
     ):
         self.settings = settings
@@ -130,7 +148,7 @@ class ApiClient:
         }
         # No single read may outlast the whole answer's deadline.
         read = min(settings.timeout, settings.deadline)
-        self._timeout = httpx.Timeout(read, connect=min(10.0, read))
+        self._timeouts = Timeouts(connect=min(10.0, read), read=read)
         base_url = settings.base_url.rstrip("/")
         if not _valid_base(base_url):
             raise ConfigError(
@@ -144,19 +162,24 @@ class ApiClient:
                     "newline, control or non-ASCII character an HTTP header cannot carry: "
                     "check the <VENDOR>_API_KEY variable (a stray newline from a file?)"
                 )
-        self._http = httpx.Client(
-            base_url=base_url,
-            headers=headers,
-            timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
-            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
-            transport=transport,
-            # Loading the certificate bundle takes ~0.1 s per client; a plain-http base URL (the
-            # sandbox) never uses it: requests go only to paths under it, redirects unfollowed.
-            verify=base_url.lower().startswith("https:"),
-        )
+        self._headers = list(headers.items())
+        self._base = httpx.URL(base_url + "/")
+        # The usual request (a plain path, simple parameters) skips httpx's URL parsing.
+        self._prefix = str(self._base).rstrip("/") if not self._base.query else None
+        # Certificates are loaded only for https (about 0.1 s per client); plain http (the
+        # sandbox) never needs them. Requests go only to paths under the base, unredirected.
+        verify = base_url.lower().startswith("https:")
+        self._closed = False
+        if settings.transport is not None:
+            self._transport: Transport = settings.transport
+        elif proxied(base_url):
+            self._transport = HttpxTransport(verify=verify)
+        else:
+            self._transport = PooledTransport(verify=verify, max_idle=pool_size)
 
     def close(self) -> None:
-        self._http.close()
+        self._closed = True
+        self._transport.close()
 
     def __enter__(self) -> ApiClient:
         return self
@@ -217,13 +240,14 @@ class ApiClient:
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
     ) -> Any:
+        if self._closed:  # a bug of the caller, not a failure of the API (as httpx raised it)
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
         sent_at = self.limiter.acquire()
         with self._count_lock:
             self.requests_sent += 1
         try:
-            request = self._http.build_request(
-                method, path, json=json_body, params=params, headers=headers, timeout=self._timeout
-            )
+            target = self._url(path, params)
+            body = _body(method, json_body)
         except (httpx.InvalidURL, ValueError, TypeError) as exc:
             raise _permanent(
                 RequestRejected(
@@ -233,10 +257,16 @@ class ApiClient:
                     operation=operation,
                 )
             ) from None
-        url = _PrintableUrl(request.url)  # made printable only if an error names it
+        sent = self._headers
+        if json_body is not None:
+            sent = [*sent, ("Content-Type", "application/json")]
+        if headers:
+            given = {name.lower() for name in headers}
+            sent = [(n, v) for n, v in sent if n.lower() not in given] + list(headers.items())
+        url = _PrintableUrl(target)  # made printable only if an error names it
         deadline = time.monotonic() + self.settings.deadline
         try:
-            response = self._http.send(request, stream=True)
+            response = self._transport.send(method, target, sent, body, self._timeouts)
             try:
                 content = self._read(response, operation, url, deadline)
             finally:
@@ -253,9 +283,23 @@ class ApiClient:
             ) from None
         return self._decode(response, content, operation, url, sent_at)
 
-    def _read(
-        self, response: httpx.Response, operation: str, url: _PrintableUrl, deadline: float
-    ) -> bytes:
+    def _url(self, path: str, params: Mapping[str, Any] | None) -> str:
+        """The absolute URL of ``path`` under the base, with ``params``, as httpx makes it.
+
+        A plain path and plain parameters (the usual request) are joined as they are; anything
+        else goes through httpx's own URL merging, so odd characters are encoded (or refused)
+        exactly as before.
+        """
+        if self._prefix is not None and _PLAIN_PATH.fullmatch(path):
+            query = _plain_query(params) if params else ""
+            if query is not None:
+                return self._prefix + path + query
+        url = httpx.URL(path)
+        if url.is_relative_url:
+            url = self._base.copy_with(raw_path=self._base.raw_path + url.raw_path.lstrip(b"/"))
+        return str(url if params is None else httpx.URL(url, params=params))
+
+    def _read(self, response: Answer, operation: str, url: _PrintableUrl, deadline: float) -> bytes:
         """The decompressed body, read incrementally within the deadline and the size cap.
 
         Why: httpx's timeout is between bytes, so a body trickled byte by byte never times
@@ -264,7 +308,7 @@ class ApiClient:
         """
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():
+        for chunk in response.chunks():
             size += len(chunk)
             if size > self.settings.max_body:
                 raise _permanent(
@@ -273,7 +317,7 @@ class ApiClient:
                         f"{self.settings.max_body // 2**20} MiB (decompressed); refusing it: "
                         "check --api-url points at the vendor API, or raise "
                         "RECONCILER_MAX_BODY_MB",
-                        status=response.status_code,
+                        status=response.status,
                         operation=operation,
                     )
                 )
@@ -284,7 +328,7 @@ class ApiClient:
                         f"{operation}: {url} did not finish its answer within "
                         f"{self.settings.deadline:g}s; the server is too slow or stalling: try "
                         "again later, or raise RECONCILER_HTTP_DEADLINE",
-                        status=response.status_code,
+                        status=response.status,
                         operation=operation,
                     )
                 )
@@ -292,13 +336,13 @@ class ApiClient:
 
     def _decode(
         self,
-        response: httpx.Response,
+        response: Answer,
         content: bytes,
         operation: str,
         url: _PrintableUrl,
         sent_at: float,
     ) -> Any:
-        status = response.status_code
+        status = response.status
         text = content.decode(response.encoding or "utf-8", errors="replace")
         body = self._json(content, status, operation, url)
         parsed = self._vendor_error(body) if body is not None else None
@@ -314,7 +358,7 @@ class ApiClient:
         message = scrub(f"{where}: {detail}") if detail else where
         kw: dict[str, Any] = {"status": status, "error_code": error_code, "operation": operation}
         if status == 429:
-            retry_after = _retry_after(response.headers.get("Retry-After"))
+            retry_after = _retry_after(response.headers.get("retry-after"))
             if retry_after is not None and retry_after > self.settings.max_retry_after:
                 wait = "forever" if math.isinf(retry_after) else f"{retry_after:.0f}s"
                 raise _permanent(
@@ -362,25 +406,54 @@ class ApiClient:
             return None
 
 
-_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9_.~/-]*")
+_PLAIN_PARAM = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
+def _body(method: str, json_body: Any) -> bytes | None:
+    """The request body as httpx encoded ``json=``; empty for a POST, PUT or PATCH without."""
+    if json_body is not None:
+        text = json.dumps(json_body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return text.encode("utf-8")
+    return b"" if method in ("POST", "PUT", "PATCH") else None
+
+
+def _plain_query(params: Mapping[str, Any]) -> str | None:
+    """``?k=v&…`` for parameters that need no encoding (names and ints or plain strings)."""
+    parts = []
+    for name, value in params.items():
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            return None
+        text = str(value)
+        if not (_PLAIN_PARAM.fullmatch(name) and _PLAIN_PARAM.fullmatch(text)):
+            return None
+        parts.append(f"{name}={text}")
+    return "?" + "&".join(parts)
+
+
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = [1 if b in b"[{" else -1 for b in range(256)]  # used for bracket bytes only
 
 
 def _depth(content: bytes, limit: int) -> int:
-    """The JSON nesting depth of ``content``, stopping once past ``limit`` (strings skipped)."""
+    """The JSON nesting depth of ``content``, stopping once past ``limit`` (strings skipped).
+
+    Why this way: the strings are cut out and every byte but the brackets dropped by C code,
+    and the running depth is summed by ``accumulate``; scanning token by token in Python cost
+    some 100 µs on each catalog-laden answer (their 300 brackets defeat the count below).
+    """
     if content.count(b"[") + content.count(b"{") <= limit:
         return 0  # cannot be deeper than its brackets: the usual case costs two counts
-    depth = deepest = 0
-    for match in _TOKENS.finditer(content):
-        token = match.group(0)
-        if token in (b"[", b"{"):
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > limit:
-                    return deepest
-        elif token in (b"]", b"}"):
-            depth -= 1
-    return deepest
+    if b"\\" not in content and content.count(b'"') % 2 == 0:
+        # No escapes: the strings are exactly every other piece between quotes.
+        outside = b"".join(content.split(b'"')[::2])
+    else:
+        outside = _STRINGS.sub(b"", content)
+    brackets = outside.translate(None, _NOT_BRACKETS)
+    if brackets.count(b"[") + brackets.count(b"{") <= limit:
+        return 0
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)))
 
 
 def _permanent(exc: ApiError) -> ApiError:
@@ -407,13 +480,13 @@ class _PrintableUrl:
     registered secret) on each of 10,000 successful requests cost some 20 µs apiece.
     """
 
-    def __init__(self, url: httpx.URL):
+    def __init__(self, url: str):
         self._url = url
         self._text: str | None = None
 
     def __str__(self) -> str:
         if self._text is None:
-            self._text = _safe_url(str(self._url))
+            self._text = _safe_url(self._url)
         return self._text
 
     def __format__(self, spec: str) -> str:

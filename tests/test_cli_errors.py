@@ -46,6 +46,7 @@ def test_unreachable_api_is_a_transport_error(tmp_path, capsys, monkeypatch):
         port = probe.getsockname()[1]
     path = write_yaml(tmp_path, "t.yaml", DOC)
     monkeypatch.setenv("REVCENT_API_KEY", "k")
+    monkeypatch.setenv("RECONCILER_RETRY_BASE_DELAY", "0.01")  # the retries, without the wait
     code = run(["plan", str(path), "--api-url", f"http://127.0.0.1:{port}", "--timeout", "2"])
     err = capsys.readouterr().err
     assert code == 1
@@ -57,7 +58,10 @@ def test_slow_api_times_out_cleanly(sandbox, tmp_path, capsys, monkeypatch):
     sandbox.set_faults(FaultConfig(latency_ms=1500))
     path = write_yaml(tmp_path, "t.yaml", DOC)
     started = time.monotonic()
-    code, _, err = cli(capsys, monkeypatch, sandbox, "plan", str(path), "--timeout", "0.3")
+    fast = {"RECONCILER_RETRY_BASE_DELAY": "0.01"}  # six timeouts, without the backoff
+    code, _, err = cli(
+        capsys, monkeypatch, sandbox, "plan", str(path), "--timeout", "0.3", env=fast
+    )
     assert code == 1
     assert err == (
         "error: GetUserThirdPartyIntegrations: no answer within 0.3s (ReadTimeout) "

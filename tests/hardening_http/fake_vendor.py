@@ -7,10 +7,11 @@ Why not the sandbox: the sandbox is a faithful vendor; these are the broken and 
 from __future__ import annotations
 
 import base64
-import gzip
 import html
 import json
+import struct
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -90,16 +91,23 @@ def _integration(index: int) -> dict[str, Any]:
     return {"id": f"{index:020d}", "name": f"Integration {index}"}
 
 
-def _bomb() -> bytes:
-    """About 2 MB of gzip that inflates to 2 GiB of zeros, made in a stream (little memory)."""
-    import io
+def _bomb(blocks: int = 2048) -> bytes:
+    """About 2 MB of gzip that inflates to 2 GiB of zeros (``blocks`` MiB), made in a second.
 
-    out = io.BytesIO()
+    Why not gzip.compress: deflating 2 GiB takes some 10 s. After a full flush the compressor
+    starts afresh, so every later 1 MiB block deflates to the same bytes: deflate two, repeat
+    the second, and close the stream by hand (an empty last block, the CRC and the size).
+    """
     block = b"0" * (1 << 20)
-    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as zipped:
-        for _ in range(2048):
-            zipped.write(block)
-    return out.getvalue()
+    deflate = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip framing
+    first = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+    again = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(blocks):
+        crc = zlib.crc32(block, crc)
+    last = b"\x03\x00"  # a final, empty block of fixed codes
+    trailer = struct.pack("<II", crc, (blocks << 20) & 0xFFFFFFFF)
+    return first + again * (blocks - 1) + last + trailer
 
 
 class FakeVendor(ThreadingHTTPServer):

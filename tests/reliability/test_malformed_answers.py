@@ -19,7 +19,6 @@ import pytest
 from helpers import write_yaml
 
 from reconciler.cli import run
-from reconciler.http import RetryPolicy
 from reconciler.sandbox.revcent import catalog
 from reconciler.sandbox.revcent.store import Integration
 from reconciler.sandbox.revcent.views import integration_view, site_view
@@ -216,7 +215,7 @@ def test_a_malformed_get_is_one_clear_line_naming_the_integration(
 ):
     monkeypatch.setenv("REVCENT_API_KEY", "k")
     monkeypatch.setenv("REVCENT_API_URL", fake.url)
-    monkeypatch.setattr(RetryPolicy, "delay", lambda self, attempt: 0.0)  # retries, fast
+    monkeypatch.setenv("RECONCILER_RETRY_BASE_DELAY", "0.001")  # retries, fast
     fake.get_answer = BROKEN[case]
     code = run(["plan", str(config), "--timeout", "5"])
     out, err = capsys.readouterr()

@@ -1,0 +1,159 @@
+"""The lean transport: the URLs httpx would build, keep-alive reuse, chunked and compressed
+bodies, and idle connections the server closed, against a fake server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import pytest
+from local_server import serving, url_of
+
+from reconciler.http import ApiClient, ApiSettings
+from reconciler.transport import PooledTransport, Timeouts
+
+BODY = {"code": 1, "results": [{"id": "a", "name": "ü [x] {y}"}]}
+TIMEOUTS = Timeouts(connect=5, read=5)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Fake  # type: ignore[assignment]
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args: Any) -> None:  # quiet
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.lock:
+            self.server.connections += 1
+
+    def do_GET(self) -> None:
+        data = json.dumps(BODY).encode()
+        mode = self.path.rsplit("/", 1)[-1].split("?")[0]
+        headers = {"Content-Type": "application/json"}
+        if mode == "gzip":
+            data, headers["Content-Encoding"] = gzip.compress(data), "gzip"
+        elif mode == "deflate":
+            data, headers["Content-Encoding"] = zlib.compress(data), "deflate"
+        elif mode == "raw-deflate":
+            squeeze = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+            data = squeeze.compress(data) + squeeze.flush()
+            headers["Content-Encoding"] = "deflate"
+        self.send_response(200)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if mode == "folded":  # an obsolete continuation line, still legal to receive
+            self._headers_buffer.append(b"Retry-After: 1\r\nX-Note: one\r\n two\r\n")
+        if mode == "many-headers":
+            for i in range(101):
+                self.send_header(f"X-{i}", "x")
+        if mode == "chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for piece in (data[:7], data[7:]):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        if mode == "hang-up":  # an idle timeout, without saying Connection: close
+            self.close_connection = True
+
+
+class Fake(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.lock = threading.Lock()
+        self.connections = 0
+
+
+@pytest.fixture
+def fake() -> Iterator[Fake]:
+    with serving(Fake()) as server:
+        yield server
+
+
+@pytest.mark.parametrize(
+    ("base", "path", "params"),
+    [
+        ("http://127.0.0.1:8080", "/v2/user_third_party_integrations", {"limit": 25, "page": 3}),
+        ("http://127.0.0.1:8080/", "/v2/user_third_party_integrations/abc_DEF-1.2~", None),
+        ("http://Example.COM:80/api", "/v1/integrations", {"integration_type": "TAX"}),
+        ("https://example.com:443", "/v1/integrations/test-connection", {"flag": True}),
+        ("http://127.0.0.1:8080", "/v1/x y/ü", {"name": "a b&c=d", "n": None}),
+        ("http://127.0.0.1:8080", "/v1/x?already=1", {"page": 2}),
+        ("http://127.0.0.1:8080", "/v1/a%2Fb/../c", {"list": [1, 2]}),
+        ("http://127.0.0.1:8080/base?q=1", "/v1/integrations", {"page": 1}),
+        ("http://127.0.0.1:8080", "/v1/integrations", {}),
+    ],
+)
+def test_urls_are_the_ones_httpx_builds(base: str, path: str, params: Any) -> None:
+    with httpx.Client(base_url=base.rstrip("/")) as reference:  # as ApiClient did
+        expected = str(reference.build_request("GET", path, params=params).url)
+    client = ApiClient(ApiSettings(base, "k"))
+    try:
+        assert client._url(path, params) == expected
+    finally:
+        client.close()
+
+
+def test_one_connection_serves_request_after_request(fake: Fake) -> None:
+    pool = PooledTransport()
+    try:
+        for _ in range(5):
+            answer = pool.send("GET", f"{url_of(fake)}/plain", [], None, TIMEOUTS)
+            assert json.loads(b"".join(answer.chunks())) == BODY
+            answer.close()
+    finally:
+        pool.close()
+    assert fake.connections == 1
+
+
+@pytest.mark.parametrize("mode", ["chunked", "gzip", "deflate", "raw-deflate"])
+def test_chunked_and_compressed_bodies_are_decoded(fake: Fake, mode: str) -> None:
+    client = ApiClient(ApiSettings(url_of(fake), "k"))
+    try:
+        assert client.request("GET", f"/{mode}", operation="Get") == BODY
+        assert client.request("GET", f"/{mode}", operation="Get") == BODY
+    finally:
+        client.close()
+    assert fake.connections == 1  # read to their end, so the connection was kept
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_reused(fake: Fake) -> None:
+    client = ApiClient(ApiSettings(url_of(fake), "k"))
+    try:
+        assert client.request("GET", "/hang-up", operation="Get") == BODY
+        deadline = time.monotonic() + 5
+        while fake.connections < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)  # the server's FIN reaches the idle socket
+        assert client.request("GET", "/plain", operation="Get") == BODY
+    finally:
+        client.close()
+    assert fake.connections == 2 and client.requests_sent == 2
+
+
+def test_headers_are_read_within_http_clients_limits(fake: Fake) -> None:
+    pool = PooledTransport()
+    try:
+        answer = pool.send("GET", f"{url_of(fake)}/folded", [], None, TIMEOUTS)
+        assert answer.headers["x-note"] == "one two" and answer.headers["retry-after"] == "1"
+        assert json.loads(b"".join(answer.chunks())) == BODY
+        answer.close()
+        with pytest.raises(httpx.RemoteProtocolError, match="more than 100 headers"):
+            pool.send("GET", f"{url_of(fake)}/many-headers", [], None, TIMEOUTS)
+    finally:
+        pool.close()
