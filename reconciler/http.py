@@ -57,6 +57,8 @@ MAX_DEPTH = 100  # JSON nesting of one answer
 MAX_PAGES = 10_000  # pages of one listing
 BASE_DELAY = 0.2  # seconds before the first retry (doubling, jittered, up to max_delay)
 
+TRANSPORT_ENV = "RECONCILER_HTTP_TRANSPORT"  # "httpx": send every request through httpx
+
 
 def _env_float(name: str, default: float) -> float:
     """A positive number from the environment, else ``default`` (garbage is ignored)."""
@@ -172,7 +174,9 @@ class ApiClient:
         self._closed = False
         if settings.transport is not None:
             self._transport: Transport = settings.transport
-        elif proxied(base_url):
+        elif proxied(base_url) or os.environ.get(TRANSPORT_ENV) == "httpx":
+            # A proxy from the environment, or the operator's way back to httpx for every
+            # request should the lean pool ever misbehave with some server.
             self._transport = HttpxTransport(verify=verify)
         else:
             self._transport = PooledTransport(verify=verify, max_idle=pool_size)

@@ -157,3 +157,50 @@ def test_headers_are_read_within_http_clients_limits(fake: Fake) -> None:
             pool.send("GET", f"{url_of(fake)}/many-headers", [], None, TIMEOUTS)
     finally:
         pool.close()
+
+
+class _CookieHandler(BaseHTTPRequestHandler):
+    """Sets a cookie on every answer and records the Cookie header each request carried."""
+
+    server: _CookieServer  # type: ignore[assignment]
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.cookies.append(self.headers.get("Cookie"))
+        data = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Set-Cookie", "session=1; Path=/")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class _CookieServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _CookieHandler)
+        self.cookies: list[str | None] = []
+
+
+@pytest.mark.parametrize(("setting", "second"), [(None, None), ("httpx", "session=1")])
+def test_the_operator_can_send_every_request_through_httpx(
+    monkeypatch: pytest.MonkeyPatch, setting: str | None, second: str | None
+) -> None:
+    """httpx keeps a cookie jar and the lean pool does not: which one sent is observable."""
+    if setting is None:
+        monkeypatch.delenv("RECONCILER_HTTP_TRANSPORT", raising=False)
+    else:
+        monkeypatch.setenv("RECONCILER_HTTP_TRANSPORT", setting)
+    with serving(_CookieServer()) as server:
+        client = ApiClient(ApiSettings(url_of(server), "k"))
+        try:
+            for _ in range(2):
+                assert client.request("GET", "/x", operation="x") == {"ok": True}
+        finally:
+            client.close()
+    assert server.cookies == [None, second]
