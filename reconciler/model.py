@@ -44,6 +44,9 @@ class Document:
     # Where each mapping key is written: problems about a key itself (unknown, duplicate, an
     # unknown option id) point there, not at its value, which may start lines later.
     key_positions: Mapping[PathKey, tuple[int, int]] = field(default_factory=dict, compare=False)
+    # Whether the data holds an int or float (the loader knows; None: not known, look). The
+    # schema's fast check leaves such documents to jsonschema (see config/schema.py).
+    numbers: bool | None = field(default=None, compare=False)
 
     @property
     def kind(self) -> str | None:

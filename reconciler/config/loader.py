@@ -39,6 +39,17 @@ TAB_HINT = "indent with spaces; YAML does not allow tabs for indentation"
 class _Resolver(BaseResolver):
     """Implicit tags of plain scalars, YAML 1.2 style (see the module docstring)."""
 
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        """BaseResolver.resolve without its path resolvers (none are registered), called once
+        per node by the C composer: about half the cost."""
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return str(tag)
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
 
 _Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 _Resolver.add_implicit_resolver(
@@ -105,6 +116,13 @@ try:  # the C parser is several times faster; the pure one is the same grammar
         def dispose(self) -> None:  # the C parser has nothing to free but the Composer's map
             self.anchors = {}
 
+    class _CComposeLoader(_Parser, _Resolver):
+        """libyaml's own composer (in C, about 3x faster): only for texts proven shallow."""
+
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            _Resolver.__init__(self)
+
     FAST = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.parser import Parser
@@ -119,7 +137,23 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             _DepthComposer.__init__(self)
             _Resolver.__init__(self)
 
+    _CComposeLoader = _ComposeLoader  # type: ignore[misc,assignment]
     FAST = False
+
+# Every nesting level of a YAML node is opened by one of these characters (a block sequence's
+# '-', a mapping's ':' or '?', a flow's '[' or '{'), so a text holding at most MAX_DEPTH of them
+# in all cannot nest deeper than MAX_DEPTH; characters inside scalars only make the count larger.
+_OPENERS = "-:?[{"
+
+
+def _surely_shallow(text: str) -> bool:
+    """Whether ``text`` cannot nest deeper than ``MAX_DEPTH`` (see ``_OPENERS``)."""
+    total = 0
+    for opener in _OPENERS:
+        total += text.count(opener)
+        if total >= MAX_DEPTH:
+            return False
+    return True
 
 
 class _Budget(Exception):
@@ -147,6 +181,7 @@ class _Builder:
     built: set[int] = field(default_factory=set)
     aliases: int = 0
     copies: int = 0
+    numbers: bool = False  # whether an int or float was built (the schema's fast check asks)
 
     def refuse(self, node: Node, message: str, hint: str = LIMIT_HINT) -> None:
         self.report(node, message, hint)
@@ -155,13 +190,16 @@ class _Builder:
     def build(
         self, node: Node, path: PathKey, ancestors: frozenset[int], copying: bool = False
     ) -> Any:
-        self.positions.setdefault(path, self.at(node))
-        if id(node) in ancestors:  # an alias pointing at its own ancestor
+        if path not in self.positions:
+            mark = node.start_mark
+            self.positions[path] = (mark.line + 1, mark.column + 1)
+        node_id = id(node)
+        if node_id in ancestors:  # an alias pointing at its own ancestor
             self.report(node, "recursive YAML alias", "an anchor cannot contain itself")
             return None
         if len(ancestors) >= MAX_DEPTH:
             self.refuse(node, _depth_message() + " once aliases are expanded")
-        if id(node) in self.built and not copying:
+        if not copying and node_id in self.built:
             copying = True
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
@@ -171,10 +209,12 @@ class _Builder:
             if self.copies > MAX_ALIAS_NODES:
                 self.refuse(node, f"YAML aliases expand to more than {MAX_ALIAS_NODES} values")
         else:
-            self.built.add(id(node))
-        if isinstance(node, ScalarNode):
+            self.built.add(node_id)
+        if type(node) is ScalarNode:
+            if node.tag == _STR:  # the usual scalar, without a call
+                return node.value
             return self.scalar(node)
-        inner = ancestors | {id(node)}
+        inner = ancestors | {node_id}
         if isinstance(node, SequenceNode):
             self.check_tag(node, _SEQ)
             return [
@@ -196,7 +236,8 @@ class _Builder:
                     f"it is already set at line {first}; keep one",
                 )
                 continue
-            self.key_positions[(*path, key)] = self.at(key_node)
+            mark = key_node.start_mark
+            self.key_positions[(*path, key)] = (mark.line + 1, mark.column + 1)
             data[key] = self.build(value_node, (*path, key), inner, copying)
         return data
 
@@ -214,9 +255,13 @@ class _Builder:
             if tag == _BOOL:
                 return {"true": True, "false": False}[text.lower()]
             if tag == _INT:
-                return int(text)
+                number: int | float = int(text)
+                self.numbers = True
+                return number
             if tag == _FLOAT:
-                return _float(text)
+                number = _float(text)
+                self.numbers = True
+                return number
         except (KeyError, ValueError):
             self.report(node, f"{text!r} does not fit the tag {_short(tag)}", "remove the tag")
             return text
@@ -261,9 +306,24 @@ def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:
 
     Documents read before a syntax error are kept, so their own problems are reported too.
     """
+    # Most config files are a few dozen lines: libyaml composes them in C. Any text that could
+    # nest deeper than the limit goes through the Python composer, which stops at the limit;
+    # so does a text with any problem, for the Python composer's messages (they name the
+    # undefined alias, the C one does not).
+    if _surely_shallow(text):
+        documents, problems = load_with(_CComposeLoader, text, file)
+        if not problems:
+            return documents, problems
+    return load_with(_ComposeLoader, text, file)
+
+
+def load_with(
+    loader_class: type[_ComposeLoader] | type[_CComposeLoader], text: str, file: str
+) -> tuple[list[Document], list[Problem]]:
+    """``load_text`` with a given composer (tests check that both give the same answer)."""
     documents: list[Document] = []
     problems: list[Problem] = []
-    loader = _ComposeLoader(text)
+    loader = loader_class(text)
     index = 0
     try:
         while loader.check_node():
@@ -279,7 +339,14 @@ def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:
                 continue  # reported; the rest of this document is not worth checking
             if isinstance(data, dict):
                 documents.append(
-                    Document(data, file, index, builder.positions, builder.key_positions)
+                    Document(
+                        data,
+                        file,
+                        index,
+                        builder.positions,
+                        builder.key_positions,
+                        numbers=builder.numbers,
+                    )
                 )
             else:
                 builder.report(
@@ -366,3 +433,8 @@ def load_file(path: str) -> tuple[list[Document], list[Problem]]:
 
 def _read(path: str) -> bytes:
     return read_bounded(path, MAX_FILE_BYTES)
+
+
+# The two composers, by name, for tests that hold them to the same answers.
+PYTHON_COMPOSER = _ComposeLoader
+C_COMPOSER = _CComposeLoader

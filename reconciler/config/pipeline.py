@@ -66,6 +66,7 @@ def read_config(paths: Iterable[PathLike], *, skip_other_kinds: bool = False) ->
         documents.extend(found)
         problems.extend(trouble)
     names = checked
+    _expect(documents)
     resources: list[DesiredResource] = []
     for document in documents:
         own = check_document(document)
@@ -74,6 +75,17 @@ def read_config(paths: Iterable[PathLike], *, skip_other_kinds: bool = False) ->
             resources.extend(_parse(document, problems))
     problems.extend(crossfile.check_unique(documents))
     return ConfigResult(tuple(names), tuple(documents), tuple(resources), tuple(sorted(problems)))
+
+
+def _expect(documents: list[Document]) -> None:
+    """Tell the schema checks how many documents of each schema are coming."""
+    counts: dict[str, int] = {}
+    for document in documents:
+        info = kinds.kind_info(document.kind)
+        if info is not None:
+            counts[info.schema] = counts.get(info.schema, 0) + 1
+    for name, count in counts.items():
+        schema.expect(name, count)
 
 
 def _own_kinds(

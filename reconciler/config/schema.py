@@ -26,14 +26,16 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, ValidationError, validators
 
 import reconciler
 from reconciler.errors import ConfigError, Problem
 from reconciler.model import Document, PathKey
+
+if TYPE_CHECKING:  # jsonschema is imported only when a document needs it (about 80 ms)
+    from jsonschema import Draft202012Validator, ValidationError
 
 # The top-level keys of the document being checked whose values are secrets (the kind's
 # descriptor says which); set per validate() call, read where a value would be shown.
@@ -80,22 +82,32 @@ def load_schema(name: str) -> dict[str, Any]:
     return data
 
 
-# JSON Schema counts 2.0 as an integer; YAML's 2.0 (or +15550101) is a float the user should
-# quote, or "2.0" would silently become "2" or "15550101.0". So only real ints are integers.
-_Validator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
-    ),
-)
+@cache
+def _validator_class() -> Any:
+    """Draft 2020-12 with this tool's integers, made on first use: a large valid repository
+    is checked by the fast validator alone and never imports jsonschema.
+
+    JSON Schema counts 2.0 as an integer; YAML's 2.0 (or +15550101) is a float the user should
+    quote, or "2.0" would silently become "2" or "15550101.0". So only real ints are integers.
+    """
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator,
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+            "integer",
+            lambda _checker, value: isinstance(value, int) and not isinstance(value, bool),
+        ),
+    )
 
 
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A compiled validator for schema ``name``, built once: validating 1,000 files reuses it."""
     schema = load_schema(name)
-    Draft202012Validator.check_schema(schema)
-    compiled: Draft202012Validator = _Validator(_inline_refs(schema, schema.get("$defs", {}), ()))
+    kind = _validator_class()
+    kind.check_schema(schema)
+    compiled: Draft202012Validator = kind(_inline_refs(schema, schema.get("$defs", {}), ()))
     return compiled
 
 
@@ -124,7 +136,7 @@ def validate(
 
     Values under ``secret_roots`` (top-level keys) are never shown in a message.
     """
-    if _surely_valid(schema_name, document.data):
+    if _surely_valid(schema_name, document.data, document.numbers):
         return []
     problems: dict[tuple[int, int, str], Problem] = {}
     token = _secret_roots.set(secret_roots)
@@ -144,7 +156,15 @@ _validated: dict[str, int] = {}
 _fast_lock = threading.Lock()
 
 
-def _surely_valid(schema_name: str, data: Any) -> bool:
+def expect(schema_name: str, documents: int) -> None:
+    """This run will validate ``documents`` documents of ``schema_name``: when that is a large
+    run, use the fast check from the first one (it pays for its compiling anyway)."""
+    if documents >= FAST_AFTER:
+        with _fast_lock:
+            _validated[schema_name] = max(_validated.get(schema_name, 0), FAST_AFTER)
+
+
+def _surely_valid(schema_name: str, data: Any, numbers: bool | None = None) -> bool:
     """True only when ``data`` is valid: fastjsonschema's compiled check, for large runs.
 
     Why: jsonschema spends ~250 µs on a valid document, the compiled check ~20-35 µs, and
@@ -158,7 +178,7 @@ def _surely_valid(schema_name: str, data: Any) -> bool:
     with _fast_lock:
         seen = _validated.get(schema_name, 0)
         _validated[schema_name] = seen + 1
-    if seen < FAST_AFTER or _has_number(data):
+    if seen < FAST_AFTER or (_has_number(data) if numbers is None else numbers):
         return False
     check = fast_validator(schema_name)
     try:

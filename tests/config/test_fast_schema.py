@@ -119,3 +119,54 @@ def test_after_many_documents_an_invalid_one_is_reported_as_before(
     large = schema.validate(document, SCHEMAS[document.data["kind"]])
     assert large == small
     assert [p.message for p in large] == [p.message for p in small] and large
+
+
+_IMPORTS_PROBE = """
+import sys
+from reconciler.errors import ConfigError
+from reconciler.workspace import load_workspace
+try:
+    workspace = load_workspace([sys.argv[1]])
+    print(workspace.count, "jsonschema" in sys.modules)
+except ConfigError as exc:
+    print([p.message for p in exc.problems], "jsonschema" in sys.modules)
+"""
+
+
+def _many(directory: Path, count: int, bad: int | None = None) -> Path:
+    text = (ROOT / "examples" / "integrations" / "tax-avalara.yaml").read_text()
+    directory.mkdir()
+    for i in range(count):
+        doc = text.replace("Main Tax Provider - Production", f"Tax {i}").replace(
+            "previously: [Tax Provider]\n", ""
+        )
+        if i == bad:
+            doc = doc.replace("enabled: true", "enabled: sometimes", 1)
+        (directory / f"i{i:04d}.yaml").write_text(doc)
+    return directory
+
+
+def test_a_large_valid_run_never_imports_jsonschema(tmp_path: Path) -> None:
+    """The run knows it will check FAST_AFTER documents or more: the fast check from the first."""
+    import subprocess
+    import sys
+
+    def probe(directory: Path) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", _IMPORTS_PROBE, str(directory)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    count = schema.FAST_AFTER + 10
+    assert probe(_many(tmp_path / "good", count)) == f"{count} False"
+    # One invalid document among them: jsonschema is imported for its file:line message.
+    assert probe(_many(tmp_path / "bad", count, bad=7)) == (
+        "[\"'enabled' must be true or false, not 'sometimes'\"] True"
+    )
+    # A small run validates with jsonschema (compiling the fast check would cost more).
+    assert probe(_many(tmp_path / "small", 3)) == "3 True"
