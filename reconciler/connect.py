@@ -7,13 +7,12 @@ the environment (never argv, which shows in ``ps`` and shell history).
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import httpx
-
 from reconciler.errors import ConfigError
-from reconciler.http import ApiSettings, RetryPolicy
+from reconciler.http import ApiSettings, RetryPolicy, plain_base
 from reconciler.providers.base import AnyProvider
 from reconciler.providers.registry import ProviderInfo, all_providers, load_class, provider_named
 from reconciler.ratelimit import RateLimiter
@@ -96,6 +95,12 @@ class Connection:
 
 def host_key(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of ``url``, the port filled in from the scheme."""
+    if plain_base(url.rstrip("/")):  # the usual base: no httpx needed
+        parts = urllib.parse.urlsplit(url)
+        default = 443 if parts.scheme == "https" else 80
+        return (parts.scheme, parts.hostname or "", parts.port or default)
+    import httpx
+
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError):

@@ -19,9 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from reconciler import __version__
 from reconciler.errors import (
@@ -44,8 +42,13 @@ from reconciler.transport import (
     PooledTransport,
     Timeouts,
     Transport,
+    TransportFailure,
+    TransportTimeout,
     proxied,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = f"reconciler/{__version__} (+{REPOSITORY})"
 BODY_LIMIT = 300
@@ -165,9 +168,15 @@ class ApiClient:
                     "check the <VENDOR>_API_KEY variable (a stray newline from a file?)"
                 )
         self._headers = list(headers.items())
-        self._base = httpx.URL(base_url + "/")
-        # The usual request (a plain path, simple parameters) skips httpx's URL parsing.
-        self._prefix = str(self._base).rstrip("/") if not self._base.query else None
+        self._base_url = base_url
+        self._parsed_base: httpx.URL | None = None
+        # The usual request (a plain path, simple parameters, a plain base) skips httpx's URL
+        # parsing, and a run that sends only such requests never imports httpx.
+        if plain_base(base_url):
+            self._prefix: str | None = base_url
+        else:
+            base = self._base()
+            self._prefix = str(base).rstrip("/") if not base.query else None
         # Certificates are loaded only for https (about 0.1 s per client); plain http (the
         # sandbox) never needs them. Requests go only to paths under the base, unredirected.
         verify = base_url.lower().startswith("https:")
@@ -252,7 +261,7 @@ class ApiClient:
         try:
             target = self._url(path, params)
             body = _body(method, json_body)
-        except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        except (ValueError, TypeError) as exc:  # InvalidURL included
             raise _permanent(
                 RequestRejected(
                     f"{operation}: cannot build a valid URL from {_safe_url(path)} "
@@ -275,14 +284,14 @@ class ApiClient:
                 content = self._read(response, operation, url, deadline)
             finally:
                 response.close()
-        except httpx.TimeoutException as exc:
+        except TransportTimeout as exc:
             raise TransportError(
-                f"{operation}: no answer within {self.settings.timeout:g}s ({type(exc).__name__})",
+                f"{operation}: no answer within {self.settings.timeout:g}s ({exc.name})",
                 operation=operation,
             ) from None
-        except httpx.HTTPError as exc:
+        except TransportFailure as exc:
             raise TransportError(
-                f"{operation}: connection failed ({type(exc).__name__}: {scrub(str(exc))})",
+                f"{operation}: connection failed ({exc.name}: {scrub(str(exc))})",
                 operation=operation,
             ) from None
         return self._decode(response, content, operation, url, sent_at)
@@ -298,10 +307,24 @@ class ApiClient:
             query = _plain_query(params) if params else ""
             if query is not None:
                 return self._prefix + path + query
-        url = httpx.URL(path)
-        if url.is_relative_url:
-            url = self._base.copy_with(raw_path=self._base.raw_path + url.raw_path.lstrip(b"/"))
-        return str(url if params is None else httpx.URL(url, params=params))
+        import httpx
+
+        try:
+            url = httpx.URL(path)
+            if url.is_relative_url:
+                base = self._base()
+                url = base.copy_with(raw_path=base.raw_path + url.raw_path.lstrip(b"/"))
+            return str(url if params is None else httpx.URL(url, params=params))
+        except httpx.InvalidURL as exc:
+            raise InvalidURL(str(exc)) from None
+
+    def _base(self) -> httpx.URL:
+        """The base as httpx parses it (for the unusual URL), made on first use."""
+        if self._parsed_base is None:
+            import httpx
+
+            self._parsed_base = httpx.URL(self._base_url + "/")
+        return self._parsed_base
 
     def _read(self, response: Answer, operation: str, url: _PrintableUrl, deadline: float) -> bytes:
         """The decompressed body, read incrementally within the deadline and the size cap.
@@ -470,11 +493,44 @@ def _valid_base(url: str) -> bool:
     """Whether ``url`` can be a base URL: http(s), a host, no control characters."""
     if any(ord(c) < 33 or ord(c) == 127 for c in url):
         return False
+    if plain_base(url):
+        return True
+    import httpx
+
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError):
         return False
     return parsed.scheme in ("http", "https") and bool(parsed.host)
+
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_PLAIN_BASE = re.compile(
+    rf"(https?)://(?:{_LABEL}(?:\.{_LABEL})*)(?::([1-9][0-9]{{0,4}}|0))?(?:/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)*"
+)
+_IPV4 = re.compile(r"https?://([0-9]+)\.([0-9]+)\.([0-9]+)\.([0-9]+)(?:[:/]|$)")
+
+
+def plain_base(url: str) -> bool:
+    """Whether httpx would write base ``url`` back exactly as it is (lower-case scheme and
+    host, no default or zero-padded port, plain path segments, no query): such a base needs no
+    URL parsing at all. tests/test_transport.py holds this to httpx's own answer."""
+    match = _PLAIN_BASE.fullmatch(url)
+    if match is None:
+        return False
+    port = match.group(2)
+    if port is not None and (
+        int(port) > 65535 or int(port) == (443 if match.group(1) == "https" else 80)
+    ):
+        return False
+    quad = _IPV4.match(url)
+    return quad is None or all(
+        int(octet) <= 255 and (len(octet) == 1 or octet[0] != "0") for octet in quad.groups()
+    )
+
+
+class InvalidURL(ValueError):
+    """httpx could not make a URL of a path: raised under httpx's name, for the message."""
 
 
 class _PrintableUrl:

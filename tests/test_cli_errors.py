@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 
+import pytest
 from helpers import cli, create_live, make_plan, write_yaml
 
 from reconciler.cli import run
@@ -40,7 +41,11 @@ def test_missing_api_key_says_what_to_do(tmp_path, capsys, monkeypatch):
     )
 
 
-def test_unreachable_api_is_a_transport_error(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("transport", [None, "httpx"])
+def test_unreachable_api_is_a_transport_error(tmp_path, capsys, monkeypatch, transport):
+    """Either transport names the failure as httpx does (ours translates httpx's own)."""
+    if transport:
+        monkeypatch.setenv("RECONCILER_HTTP_TRANSPORT", transport)
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -53,7 +58,10 @@ def test_unreachable_api_is_a_transport_error(tmp_path, capsys, monkeypatch):
     assert err.startswith("error: GetUserThirdPartyIntegrations: connection failed (ConnectError")
 
 
-def test_slow_api_times_out_cleanly(sandbox, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("transport", [None, "httpx"])
+def test_slow_api_times_out_cleanly(sandbox, tmp_path, capsys, monkeypatch, transport):
+    if transport:
+        monkeypatch.setenv("RECONCILER_HTTP_TRANSPORT", transport)
     create_live(sandbox, "Tracking", catalog.EASYPOST)
     sandbox.set_faults(FaultConfig(latency_ms=1500))
     path = write_yaml(tmp_path, "t.yaml", DOC)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 import threading
 import time
 import zlib
@@ -14,10 +16,13 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from local_server import serving, url_of
 
-from reconciler.http import ApiClient, ApiSettings
-from reconciler.transport import PooledTransport, Timeouts
+from reconciler.connect import host_key
+from reconciler.http import ApiClient, ApiSettings, plain_base
+from reconciler.transport import PooledTransport, RemoteProtocolError, Timeouts
 
 BODY = {"code": 1, "results": [{"id": "a", "name": "ü [x] {y}"}]}
 TIMEOUTS = Timeouts(connect=5, read=5)
@@ -109,6 +114,59 @@ def test_urls_are_the_ones_httpx_builds(base: str, path: str, params: Any) -> No
         client.close()
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["http", "https", "HTTP"]),
+    st.sampled_from(
+        [
+            "127.0.0.1",
+            "example.com",
+            "a-b.c0",
+            "Example.com",
+            "1.2.3.999",
+            "01.2.3.4",
+            "x-",
+            "h_1",
+            "[::1]",
+            "10.0.0.1",
+        ]
+    ),
+    st.sampled_from(["", ":80", ":443", ":8080", ":0", ":00080", ":65535", ":65536", ":99999"]),
+    st.lists(st.sampled_from(["v2", "a.b", "..", ".", "", "x~y", "ü", "a%2F", "-"]), max_size=3),
+)
+def test_a_plain_base_is_one_httpx_writes_back_as_it_is(
+    scheme: str, host: str, port: str, segments: list[str]
+) -> None:
+    """Bases that skip URL parsing (and the httpx import) must be exactly httpx's answer."""
+    base = f"{scheme}://{host}{port}" + "".join(f"/{s}" for s in segments)
+    if not plain_base(base):
+        return
+    parsed = httpx.URL(base + "/")
+    assert str(parsed).rstrip("/") == base and not parsed.query
+    assert host_key(base) == (
+        parsed.scheme,
+        parsed.host,
+        parsed.port or {"http": 80}.get(parsed.scheme, 443),
+    )
+
+
+def test_a_run_against_a_plain_base_never_imports_httpx(fake: Fake) -> None:
+    """httpx costs about 0.1 s to import: the lean pool and plain URLs do not need it."""
+    probe = (
+        "import sys, json\n"
+        "from reconciler.http import ApiClient, ApiSettings\n"
+        "client = ApiClient(ApiSettings(sys.argv[1], 'k'))\n"
+        "body = client.request('GET', '/plain', operation='probe', params={'page': 1})\n"
+        "client.close()\n"
+        "print(json.dumps(body), 'httpx' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, url_of(fake)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"{json.dumps(BODY)} False"
+
+
 def test_one_connection_serves_request_after_request(fake: Fake) -> None:
     pool = PooledTransport()
     try:
@@ -153,7 +211,7 @@ def test_headers_are_read_within_http_clients_limits(fake: Fake) -> None:
         assert answer.headers["x-note"] == "one two" and answer.headers["retry-after"] == "1"
         assert json.loads(b"".join(answer.chunks())) == BODY
         answer.close()
-        with pytest.raises(httpx.RemoteProtocolError, match="more than 100 headers"):
+        with pytest.raises(RemoteProtocolError, match="more than 100 headers"):
             pool.send("GET", f"{url_of(fake)}/many-headers", [], None, TIMEOUTS)
     finally:
         pool.close()

@@ -10,7 +10,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,7 +25,7 @@ from reconciler.cli.options import (
     use_color,
 )
 from reconciler.cli.plan import make_plan
-from reconciler.cli.progress import TerminalProgress, applying_progress
+from reconciler.cli.progress import applying_progress
 from reconciler.errors import ConfigError
 from reconciler.executor import ApplyReport, Executor, Result, unresolvable_secrets
 from reconciler.journal import Journal
@@ -38,6 +38,9 @@ from reconciler.render.text import render_text
 from reconciler.safety import Rails, check
 from reconciler.saved_plan import reconcile
 from reconciler.workspace import load_workspace
+
+if TYPE_CHECKING:  # rich only when a bar is drawn
+    from reconciler.cli.progress_bar import TerminalProgress
 
 
 @click.command()
