@@ -14,7 +14,7 @@ from functools import cache
 
 from reconciler.model import DesiredResource, Document
 from reconciler.providers.descriptor import KindDescriptor
-from reconciler.providers.registry import all_kinds
+from reconciler.providers.registry import all_kinds, kinds_by_name
 
 Parser = Callable[[Document], DesiredResource]
 
@@ -32,7 +32,7 @@ def all_kind_infos() -> tuple[KindInfo, ...]:
 
 def kind_info(kind: object) -> KindInfo | None:
     """The registered kind called ``kind``, or None."""
-    return next((k for k in _kinds() if k.kind == kind), None)
+    return kinds_by_name().get(kind) if isinstance(kind, str) else None
 
 
 def known_kinds() -> list[str]:

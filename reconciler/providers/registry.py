@@ -68,8 +68,15 @@ def _check_unique(found: list[ProviderDescriptor]) -> None:
             kinds[kind] = info.name
 
 
+@cache
 def all_kinds() -> tuple[KindDescriptor, ...]:
+    """Every kind of every provider (asked once per document: made once, as all_providers)."""
     return tuple(kind for info in all_providers() for kind in info.kinds)
+
+
+@cache
+def kinds_by_name() -> dict[str, KindDescriptor]:
+    return {kind.kind: kind for kind in all_kinds()}
 
 
 def provider_for_kind(kind: str) -> ProviderDescriptor | None:
