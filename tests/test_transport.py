@@ -4,6 +4,7 @@ bodies, and idle connections the server closed, against a fake server on 127.0.0
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
 import subprocess
 import sys
@@ -262,3 +263,63 @@ def test_the_operator_can_send_every_request_through_httpx(
         finally:
             client.close()
     assert server.cookies == [None, second]
+
+
+HEADER_LINES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                b"Content-Type: application/json",
+                b"Content-Length: 2",
+                b" folded",
+                b"\tfolded",
+                b"X-Bare: a\nY: b",
+                b"X-CR: a\rb",
+                b"NoColon",
+                b": empty name",
+                b"",
+                b"X:  spaced  ",
+            ]
+        ),
+        st.binary(max_size=12),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(HEADER_LINES, st.sampled_from([b"\r\n", b"\n"]), st.binary(max_size=8))
+def test_the_quick_header_split_reads_as_the_line_reader(
+    lines: list[bytes], ending: bytes, body: bytes
+) -> None:
+    """Whatever the block, both readers give the same headers (or the same error) and leave
+    the same bytes for the body."""
+    import io
+
+    from reconciler import transport
+
+    raw = b"".join(line + ending for line in lines) + ending + body
+
+    def outcome(read: Any) -> Any:
+        fp = io.BufferedReader(io.BytesIO(raw))
+        try:
+            return read(fp), fp.read()
+        except Exception as exc:
+            return type(exc).__name__, str(exc)
+
+    assert outcome(transport._header_pairs) == outcome(transport._header_lines)
+
+
+def test_a_header_line_at_http_clients_limit_is_refused_by_either_reader() -> None:
+    import io
+
+    from reconciler import transport
+
+    for size in (transport.MAX_HEADER_LINE - 2, transport.MAX_HEADER_LINE - 1):
+        raw = b"X: " + b"a" * (size - 3) + b"\r\n\r\n"
+        fp = io.BufferedReader(io.BytesIO(raw), buffer_size=2 * transport.MAX_HEADER_LINE)
+        if size + 2 <= transport.MAX_HEADER_LINE:
+            assert transport._header_pairs(fp) == [("X", "a" * (size - 3))]
+        else:
+            with pytest.raises(http.client.LineTooLong):
+                transport._header_pairs(fp)

@@ -23,8 +23,58 @@ def integration_problem(body: Mapping[str, Any]) -> str | None:
     """What is wrong with a GetUserThirdPartyIntegration body, or None.
 
     The embedded ``site_third_party_integration`` is only checked to be an object here: check
-    it with ``site_problem`` (once per distinct catalog, it is the larger part).
+    it with ``site_problem`` (once per distinct catalog, it is the larger part). A body that
+    passes the quick check needs no located one (whose paths cost more than the check).
     """
+    if _integration_fine(body):
+        return None
+    return _integration_located(body)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, str | int | float)
+
+
+def _integration_fine(body: Mapping[str, Any]) -> bool:
+    """The checks of ``_integration_located`` as one yes/no, without building any path."""
+    description, enabled = body.get("description"), body.get("enabled")
+    if not (description is None or isinstance(description, str)):
+        return False
+    if not (enabled is None or isinstance(enabled, bool)):
+        return False
+    creds = body.get("third_party_credentials_saved")
+    if creds is not None and not (isinstance(creds, list) and all(map(_is_text, creds))):
+        return False
+    options = body.get("third_party_options_saved")
+    if options is not None:
+        if not isinstance(options, list):
+            return False
+        for option in options:
+            if not isinstance(option, Mapping) or not isinstance(option.get("id"), str):
+                return False
+            fields = option.get("fields")
+            if fields is None:
+                continue
+            if not isinstance(fields, list):
+                return False
+            for field in fields:
+                if not isinstance(field, Mapping) or not isinstance(field.get("id"), str):
+                    return False
+                values = field.get("value")
+                if values is not None and not (
+                    isinstance(values, list) and all(map(_is_scalar, values))
+                ):
+                    return False
+    site = body.get(SITE)
+    return site is None or isinstance(site, Mapping)
+
+
+def _integration_located(body: Mapping[str, Any]) -> str | None:
+    """What is wrong with the body, at its path (see integration_problem)."""
     creds_key = "third_party_credentials_saved"
     try:
         _text(body.get("description"), "description")
