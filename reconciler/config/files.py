@@ -24,10 +24,10 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[P
     """
     found: list[str] = []
     problems: list[Problem] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
 
     def add(path: str) -> None:
-        key = os.path.realpath(path)
+        key = _identity(path)
         if key not in seen:
             seen.add(key)
             found.append(path)
@@ -53,6 +53,16 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[P
         else:
             problems.append(Problem(path, 1, 1, "no such file or directory", "check the path"))
     return found, problems
+
+
+def _identity(path: str) -> object:
+    """What makes two paths one file: its device and inode (one stat, where ``realpath``
+    costs a call per path component), else its resolved path (a dangling link, say)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return (info.st_dev, info.st_ino)
 
 
 def _yaml_files(directory: str) -> list[str]:

@@ -411,8 +411,14 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     return Problem(file, line + 1, column, message, SYNTAX_HINT)
 
 
-def load_file(path: str) -> tuple[list[Document], list[Problem]]:
-    """The documents of one file named as the user gave it; unreadable files are a problem."""
+def load_file(
+    path: str, contents: dict[str, bytes] | None = None
+) -> tuple[list[Document], list[Problem]]:
+    """The documents of one file named as the user gave it; unreadable files are a problem.
+
+    ``contents`` receives the bytes read (the configuration's fingerprint is made of exactly
+    the bytes that were planned, and the file is not read twice).
+    """
     try:
         raw = _read(path)
     except NotRegularFile as exc:
@@ -420,6 +426,8 @@ def load_file(path: str) -> tuple[list[Document], list[Problem]]:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return [], [Problem(path, 1, 1, f"cannot read the file: {reason}", "check the path")]
+    if contents is not None:
+        contents[path] = raw
     if len(raw) > MAX_FILE_BYTES:
         message = f"the file is larger than {MAX_FILE_BYTES // 1024} KiB"
         return [], [Problem(path, 1, 1, message, "split it into several files; " + LIMIT_HINT)]

@@ -9,8 +9,8 @@ one ``ConfigError`` holding everything.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from reconciler.config import crossfile, files, kinds, loader, schema
 from reconciler.errors import ConfigError, Problem
@@ -31,6 +31,7 @@ class ConfigResult:
     documents: tuple[Document, ...]
     resources: tuple[DesiredResource, ...]
     problems: tuple[Problem, ...]
+    contents: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -55,8 +56,9 @@ def read_config(paths: Iterable[PathLike], *, skip_other_kinds: bool = False) ->
     names, problems = files.discover(paths)
     documents: list[Document] = []
     checked: list[str] = []
+    contents: dict[str, bytes] = {}
     for name in names:
-        found, trouble = loader.load_file(name)
+        found, trouble = loader.load_file(name, contents)
         if skip_other_kinds:
             found, trouble = _own_kinds(found, trouble)
             if not found and not any(p.severity == "error" for p in trouble):
@@ -74,7 +76,13 @@ def read_config(paths: Iterable[PathLike], *, skip_other_kinds: bool = False) ->
         if not own:
             resources.extend(_parse(document, problems))
     problems.extend(crossfile.check_unique(documents))
-    return ConfigResult(tuple(names), tuple(documents), tuple(resources), tuple(sorted(problems)))
+    return ConfigResult(
+        tuple(names),
+        tuple(documents),
+        tuple(resources),
+        tuple(sorted(problems)),
+        {name: contents[name] for name in names if name in contents},
+    )
 
 
 def _expect(documents: list[Document]) -> None:

@@ -190,3 +190,36 @@ def test_missing_paths_and_empty_directories_are_problems(
         "nowhere.yaml:1:1: no such file or directory (check the path)",
         "empty:1:1: no YAML files (*.yaml, *.yml) in this directory (check the path)",
     ]
+
+
+def test_a_file_reached_twice_is_loaded_once(tmp_path: Path) -> None:
+    """By a directory and by name, through a symlink, or as a hard link: one file, one load."""
+    (tmp_path / "d").mkdir()
+    real = tmp_path / "d" / "a.yaml"
+    real.write_text("kind: x\n")
+    (tmp_path / "link.yaml").symlink_to(real)
+    os.link(real, tmp_path / "d" / "hard.yaml")
+    (tmp_path / "d" / "b.yaml").write_text("kind: y\n")
+    names, problems = discover(
+        [str(tmp_path / "d"), str(real), str(tmp_path / "link.yaml"), str(tmp_path / "d")]
+    )
+    assert problems == []
+    assert names == [str(tmp_path / "d" / "a.yaml"), str(tmp_path / "d" / "b.yaml")]
+
+
+def test_the_fingerprint_is_of_the_bytes_loaded_and_of_names_and_bytes(tmp_path: Path) -> None:
+    """Made from what the loader read (no second read), equal to reading the files again;
+    a changed byte or a renamed file changes it."""
+    from reconciler.workspace import fingerprint_files, load_workspace
+
+    text = (
+        Path(__file__).resolve().parents[2] / "examples/integrations/tax-avalara.yaml"
+    ).read_text()
+    (tmp_path / "a.yaml").write_text(text)
+    workspace = load_workspace([str(tmp_path)])
+    assert workspace.fingerprint == fingerprint_files(list(workspace.files))
+    (tmp_path / "a.yaml").write_text(text + "\n")
+    assert fingerprint_files(list(workspace.files)) != workspace.fingerprint
+    (tmp_path / "a.yaml").rename(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").write_text(text)
+    assert load_workspace([str(tmp_path)]).fingerprint != workspace.fingerprint
