@@ -56,6 +56,10 @@ def _texts() -> st.SearchStrategy[str]:
             "? [a, b]\n: c\n",
             "- - - - deep\n",
             "a: &r [*r]\n",
+            "a: &x [1]\nb: 2\n",
+            "a: {b: 1, b: 2}\n",
+            "? - k\n: v\n",
+            "a: !!str 1\nb: !!float 1\nc: !!null ''\n",
         ]
     )
     return st.one_of(dumped, raw, anchored)
@@ -69,11 +73,14 @@ def _shown(answer: tuple[list[Document], list[Problem]]) -> object:
     )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(_texts())
 def test_load_text_answers_as_the_python_composer_does(text: str) -> None:
-    expected = loader.load_with(loader.PYTHON_COMPOSER, text, "f.yaml")
+    expected = loader.load_with(loader.PYTHON_COMPOSER, text, "f.yaml", plain=False)
     assert _shown(loader.load_text(text, "f.yaml")) == _shown(expected)
+    if "*" not in text:  # the alias-free builder, on either composer
+        plain = loader.load_with(loader.PYTHON_COMPOSER, text, "f.yaml", plain=True)
+        assert _shown(plain) == _shown(expected)
     c_documents, c_problems = loader.load_with(loader.C_COMPOSER, text, "f.yaml")
     if not c_problems:  # what load_text keeps from the C composer: the same documents
         assert _shown((c_documents, c_problems)) == _shown(expected)
