@@ -22,14 +22,16 @@ class Fingerprinter:
     """Fingerprints under one database's salt."""
 
     def __init__(self, salt: bytes):
-        self._salt = salt
+        # Keyed once; each fingerprint copies it (cheaper than keying HMAC per value).
+        self._keyed = hmac.new(salt, digestmod=hashlib.sha256)
 
     def __call__(self, value: str) -> str:
         """The fingerprint of ``value``; a fingerprint is returned unchanged (idempotent)."""
         if is_fingerprint(value):
             return value
-        digest = hmac.new(self._salt, value.encode("utf-8"), hashlib.sha256).hexdigest()
-        return PREFIX + digest
+        mac = self._keyed.copy()
+        mac.update(value.encode("utf-8"))
+        return PREFIX + mac.hexdigest()
 
     def __repr__(self) -> str:
         return "Fingerprinter(<salt hidden>)"
