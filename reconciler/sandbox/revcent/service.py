@@ -108,11 +108,19 @@ class IntegrationService:
 
     def get(self, integration_id: str) -> dict[str, Any]:
         """The GetUserThirdPartyIntegration body, without the call envelope."""
-        return integration_view(self._record(integration_id))
+        return integration_view(self.record(integration_id))
 
     def list_page(self, limit: int, page: int) -> list[dict[str, Any]]:
         """One page (from 1) of integrations in creation order."""
-        return [integration_view(r) for r in self.db.page(limit, (page - 1) * limit)]
+        return [integration_view(r) for r in self.page_records(limit, page)]
+
+    def record(self, integration_id: str) -> Integration:
+        """The stored integration (what ``get`` shows), or ``integration_not_found``."""
+        return self._record(integration_id)
+
+    def page_records(self, limit: int, page: int) -> list[Integration]:
+        """The stored integrations ``list_page`` shows."""
+        return self.db.page(limit, (page - 1) * limit)
 
     def forget_credentials(self, integration_id: str) -> None:
         """Sandbox-only: clear saved credentials, as if they were revoked outside the tool."""

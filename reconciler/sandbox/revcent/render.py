@@ -1,0 +1,63 @@
+"""Answer bodies as JSON text, the catalog's part encoded once.
+
+Why: a user integration's answer is mostly its site's catalog entry, the same for every
+record of that site that sees the same assets; copying and encoding it for every Get and
+every list item was most of the sandbox's own CPU per request. The text is exactly what
+``json.dumps`` makes of the whole body (tests compare them byte for byte): the cached part
+is spliced in where ``json.dumps`` would have put it, as the last key of its object.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent.store import Integration
+from reconciler.sandbox.revcent.views import (
+    SITE_KEY,
+    AssetChoices,
+    asset_choices,
+    integration_fields,
+    site_of,
+    site_view_with,
+)
+
+
+def with_last(head: dict[str, Any], key: str, encoded: str) -> str:
+    """``json.dumps({**head, key: value})`` where ``encoded`` is ``json.dumps(value)`` and
+    ``key`` is not in ``head``."""
+    start = json.dumps(head)[:-1]
+    return f"{start}{', ' if head else ''}{json.dumps(key)}: {encoded}}}"
+
+
+def merged(head: dict[str, Any], encoded: str) -> str:
+    """``json.dumps({**head, **obj})`` where ``encoded`` is ``json.dumps(obj)`` of a non-empty
+    object with no key of ``head``."""
+    start = json.dumps(head)[:-1]
+    return f"{start}{', ' if head else ''}{encoded[1:]}"
+
+
+def array(encoded: list[str]) -> str:
+    """``json.dumps(values)`` where ``encoded`` holds each value's ``json.dumps``."""
+    return f"[{', '.join(encoded)}]"
+
+
+def integration(head: dict[str, Any], rec: Integration) -> str:
+    """``json.dumps({**head, **integration_view(rec)})``."""
+    site = site_of(rec)
+    fields = {**head, **integration_fields(rec)}
+    return with_last(fields, SITE_KEY, site_json(site["id"], asset_choices(site, rec)))
+
+
+def site_json(site_id: str, choices: AssetChoices) -> str:
+    """``json.dumps(site_view_with(site, choices))``; bounded: choices come from the catalog."""
+    return _site_json(site_id, choices)
+
+
+@lru_cache(maxsize=1024)
+def _site_json(site_id: str, choices: AssetChoices) -> str:
+    site = catalog.site_integration(site_id)
+    assert site is not None, site_id
+    return json.dumps(site_view_with(site, choices))
