@@ -1,4 +1,4 @@
-"""Ids keep the vendors' format and stay unique, and fingerprints stay plain HMAC-SHA256."""
+"""Ids keep the vendors' format and stay unique; fingerprints stay plain HMAC-SHA256."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from reconciler.sandbox.fingerprint import PREFIX, Fingerprinter
+from reconciler.sandbox.fingerprint import PREFIX, Fingerprinter, saved_equals
 from reconciler.sandbox.ids import new_id
 
 _ID = re.compile(r"[A-Za-z0-9]{20}")
@@ -45,3 +45,13 @@ def test_fingerprint_is_the_salted_hmac_of_the_value() -> None:
         want = hmac.new(salt, value.encode(), hashlib.sha256).hexdigest()
         assert fingerprint(value) == PREFIX + want
         assert fingerprint(fingerprint(value)) == fingerprint(value)  # idempotent
+
+
+def test_public_fingerprints_are_the_same_fingerprints() -> None:
+    fingerprint = Fingerprinter(bytes(32))
+    for _ in range(2):  # computed, then remembered
+        assert fingerprint.public("2000999999") == fingerprint("2000999999")
+    assert saved_equals({"k": fingerprint("2000999999")}, "k", "2000999999") is False  # plain
+    stored = fingerprint.values({"k": "2000999999"})
+    assert saved_equals(stored, "k", "2000999999", public=True)
+    assert not saved_equals(stored, "k", "2000999998", public=True)

@@ -382,7 +382,7 @@ def assets_for(site_id: str, option_id: str, field_id: str, saved: Mapping[str, 
     if source is None:
         return []
     for key, values in source["by_key"].items():
-        if saved_equals(saved, source["key_field"], key):
+        if saved_equals(saved, source["key_field"], key, public=True):  # catalog constants
             return list(values)
     return list(source["*"])
 
