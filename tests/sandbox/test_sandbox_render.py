@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from reconciler.sandbox.revcent import catalog, render
 from reconciler.sandbox.revcent.envelope import success
+from reconciler.sandbox.revcent.errors import RevCentFailure
 from reconciler.sandbox.revcent.service import IntegrationService
 from reconciler.sandbox.revcent.views import asset_choices, integration_view, site_view
 from reconciler.sandbox.store import Store
@@ -43,6 +45,13 @@ def test_spliced_bodies_equal_json_dumps(tmp_path: Path) -> None:
         for rec in service.page_records(25, 1):
             assert render.integration(head, rec) == json.dumps({**head, **integration_view(rec)})
             assert render.integration({}, rec) == json.dumps(integration_view(rec))
+        for integration_id in ids:
+            for _ in range(2):  # encoded, then remembered
+                encoded = service.get_json(integration_id)
+                assert encoded == json.dumps(service.get(integration_id))
+                assert render.merged(head, encoded) == json.dumps({**head, **json.loads(encoded)})
+        listed = service.list_page_json(25, 1)
+        assert listed == [json.dumps(item) for item in service.list_page(25, 1)]
         for site in catalog.SITE_INTEGRATIONS:
             encoded = render.site_json(site["id"], asset_choices(site))
             assert encoded == json.dumps(site_view(site))
@@ -53,6 +62,29 @@ def test_spliced_bodies_equal_json_dumps(tmp_path: Path) -> None:
         assert render.array([]) == json.dumps([])
         assert render.with_last(head, "results", "[]") == json.dumps({**head, "results": []})
         assert render.with_last({}, "k", "1") == json.dumps({"k": 1})
+    finally:
+        store.close()
+
+
+def test_a_remembered_view_is_never_served_after_a_write(tmp_path: Path) -> None:
+    store = Store(tmp_path / "sandbox.db")
+    try:
+        service = IntegrationService(store)
+        [first] = service.seed_bulk(1, "w-")
+        before = service.get_json(first)
+        assert service.get_json(first) == before  # remembered
+        service.edit(first, {"description": "changed"})
+        assert json.loads(service.get_json(first))["description"] == "changed"
+        assert json.loads(service.list_page_json(25, 1)[0])["description"] == "changed"
+        service.forget_credentials(first)
+        assert json.loads(service.get_json(first))["third_party_credentials_saved"] == []
+        # Another connection (``sandbox reset`` from another process) empties the table.
+        other = Store(tmp_path / "sandbox.db")
+        other.clear()
+        other.close()
+        assert service.list_page_json(25, 1) == []
+        with pytest.raises(RevCentFailure):
+            service.get_json(first)
     finally:
         store.close()
 

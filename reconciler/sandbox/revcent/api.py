@@ -50,14 +50,13 @@ def _listing(results: list[str], page: int) -> web.Response:
 @routes.get(USER)
 async def list_integrations(request: web.Request) -> web.Response:
     limit, page = _paging(request.query)
-    recs = service_of(request).page_records(limit, page)
-    return _listing([render.integration({}, rec) for rec in recs], page)
+    return _listing(service_of(request).list_page_json(limit, page), page)
 
 
 @routes.get(USER + "/{id}")
 async def get_integration(request: web.Request) -> web.Response:
-    rec = service_of(request).record(request.match_info["id"])
-    return reply_encoded(render.integration(success(), rec))
+    view = service_of(request).get_json(request.match_info["id"])
+    return reply_encoded(render.merged(success(), view))
 
 
 @routes.post(USER)

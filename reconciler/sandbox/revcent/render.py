@@ -10,11 +10,12 @@ is spliced in where ``json.dumps`` would have put it, as the last key of its obj
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from reconciler.sandbox.revcent import catalog
-from reconciler.sandbox.revcent.store import Integration
+from reconciler.sandbox.revcent.store import Integration, Row
 from reconciler.sandbox.revcent.views import (
     SITE_KEY,
     AssetChoices,
@@ -23,6 +24,27 @@ from reconciler.sandbox.revcent.views import (
     site_of,
     site_view_with,
 )
+
+ROWS_KEPT = 4096  # encoded rows remembered per account (~1.5 kB each)
+
+
+class RowViews:
+    """``json.dumps(integration_view(decode(row)))`` of stored rows, remembered by row.
+
+    Why safe: the key is the whole row as just read from SQLite (every request still reads
+    it), and the view is a pure function of the row under one database's salt (one
+    ``RowViews`` per account); a write makes another row, so nothing stale is ever served.
+    """
+
+    def __init__(self, decode: Callable[[Row], Integration], kept: int = ROWS_KEPT):
+        self._decode = decode
+        self._encoded = lru_cache(maxsize=kept)(self._encode)
+
+    def __call__(self, row: Row) -> str:
+        return self._encoded(row)
+
+    def _encode(self, row: Row) -> str:
+        return integration({}, self._decode(row))
 
 
 def with_last(head: dict[str, Any], key: str, encoded: str) -> str:

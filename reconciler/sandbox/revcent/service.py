@@ -14,6 +14,7 @@ from reconciler.sandbox.ids import new_id
 from reconciler.sandbox.revcent import catalog
 from reconciler.sandbox.revcent.bodies import check_body
 from reconciler.sandbox.revcent.errors import RevCentFailure
+from reconciler.sandbox.revcent.render import RowViews
 from reconciler.sandbox.revcent.rules import check_credentials, check_options, incomplete_reasons
 from reconciler.sandbox.revcent.secureforms import SecureForms
 from reconciler.sandbox.revcent.store import Integration, IntegrationStore, NameTaken
@@ -34,6 +35,7 @@ class IntegrationService:
         self.store = store
         self.db = IntegrationStore(store)
         self.forms = SecureForms(store)
+        self._views = RowViews(self.db.decode)
 
     def create(self, body: Any) -> str:
         """CreateUserThirdPartyIntegration; returns the new id."""
@@ -108,19 +110,26 @@ class IntegrationService:
 
     def get(self, integration_id: str) -> dict[str, Any]:
         """The GetUserThirdPartyIntegration body, without the call envelope."""
-        return integration_view(self.record(integration_id))
+        return integration_view(self._record(integration_id))
 
     def list_page(self, limit: int, page: int) -> list[dict[str, Any]]:
         """One page (from 1) of integrations in creation order."""
         return [integration_view(r) for r in self.page_records(limit, page)]
 
-    def record(self, integration_id: str) -> Integration:
-        """The stored integration (what ``get`` shows), or ``integration_not_found``."""
-        return self._record(integration_id)
-
     def page_records(self, limit: int, page: int) -> list[Integration]:
         """The stored integrations ``list_page`` shows."""
         return self.db.page(limit, (page - 1) * limit)
+
+    def get_json(self, integration_id: str) -> str:
+        """``json.dumps(self.get(integration_id))``, read from the database every time."""
+        row = self.db.get_row(integration_id)
+        if row is None:
+            raise _not_found(integration_id)
+        return self._views(row)
+
+    def list_page_json(self, limit: int, page: int) -> list[str]:
+        """``json.dumps`` of each item of ``list_page``, read from the database every time."""
+        return [self._views(row) for row in self.db.page_rows(limit, (page - 1) * limit)]
 
     def forget_credentials(self, integration_id: str) -> None:
         """Sandbox-only: clear saved credentials, as if they were revoked outside the tool."""
@@ -158,10 +167,7 @@ class IntegrationService:
     def _record(self, integration_id: str) -> Integration:
         rec = self.db.get(integration_id)
         if rec is None:
-            raise RevCentFailure(
-                "integration_not_found",
-                f"no user third party integration has id '{integration_id}'",
-            )
+            raise _not_found(integration_id)
         return rec
 
     def _claim_name(self, name: str, owner: str | None) -> None:
@@ -192,6 +198,12 @@ def _secure_form_id(body: Any) -> tuple[Any, Any]:
             "body: send either third_party_credentials or secure_form_id, not both",
         )
     return body["secure_form_id"], rest
+
+
+def _not_found(integration_id: str) -> RevCentFailure:
+    return RevCentFailure(
+        "integration_not_found", f"no user third party integration has id '{integration_id}'"
+    )
 
 
 def _duplicate(name: str | None) -> RevCentFailure:
