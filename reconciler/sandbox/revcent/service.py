@@ -114,11 +114,7 @@ class IntegrationService:
 
     def list_page(self, limit: int, page: int) -> list[dict[str, Any]]:
         """One page (from 1) of integrations in creation order."""
-        return [integration_view(r) for r in self.page_records(limit, page)]
-
-    def page_records(self, limit: int, page: int) -> list[Integration]:
-        """The stored integrations ``list_page`` shows."""
-        return self.db.page(limit, (page - 1) * limit)
+        return [integration_view(r) for r in self.db.page(limit, (page - 1) * limit)]
 
     def get_json(self, integration_id: str) -> str:
         """``json.dumps(self.get(integration_id))``, read from the database every time."""
