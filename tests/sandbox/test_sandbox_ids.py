@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections import Counter
 
 import pytest
 
@@ -19,7 +20,9 @@ def test_ids_are_20_alphanumerics_and_unique() -> None:
     ids = [new_id() for _ in range(20_000)]
     assert all(_ID.fullmatch(i) for i in ids)
     assert len(set(ids)) == len(ids)
-    assert len(set("".join(ids))) == 62  # every letter and digit is drawn
+    drawn = Counter("".join(ids))
+    assert len(drawn) == 62  # every letter and digit, about equally often (6,450 each)
+    assert min(drawn.values()) > 5_500 and max(drawn.values()) < 7_500
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
