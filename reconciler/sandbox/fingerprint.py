@@ -22,14 +22,26 @@ class Fingerprinter:
     """Fingerprints under one database's salt."""
 
     def __init__(self, salt: bytes):
-        self._salt = salt
+        # Keyed once; each fingerprint copies it (cheaper than keying HMAC per value).
+        self._keyed = hmac.new(salt, digestmod=hashlib.sha256)
+        self._public: dict[str, str] = {}  # see ``public``
 
     def __call__(self, value: str) -> str:
         """The fingerprint of ``value``; a fingerprint is returned unchanged (idempotent)."""
         if is_fingerprint(value):
             return value
-        digest = hmac.new(self._salt, value.encode("utf-8"), hashlib.sha256).hexdigest()
-        return PREFIX + digest
+        mac = self._keyed.copy()
+        mac.update(value.encode("utf-8"))
+        return PREFIX + mac.hexdigest()
+
+    def public(self, value: str) -> str:
+        """The fingerprint of a value that is no secret (the catalog's asset keys), remembered:
+        every Get and list item compares saved credentials with them. Never pass a value a
+        client sent: it would stay in memory."""
+        known = self._public.get(value)
+        if known is None:
+            known = self._public[value] = self(value)
+        return known
 
     def __repr__(self) -> str:
         return "Fingerprinter(<salt hidden>)"
@@ -66,15 +78,21 @@ def is_fingerprint(value: str) -> bool:
 _SHAPE = re.compile(re.escape(PREFIX) + "[0-9a-f]{64}")
 
 
-def saved_equals(saved: Mapping[str, str], field_id: str, candidate: str) -> bool:
+def saved_equals(
+    saved: Mapping[str, str], field_id: str, candidate: str, *, public: bool = False
+) -> bool:
     """Whether the saved value of ``field_id`` is ``candidate``.
 
     Stored records hold fingerprints (compared under their salt, in constant time); a record
     built in memory and never stored (tests, views of literal data) holds plain values.
+    ``public``: ``candidate`` is no secret, its fingerprint may be remembered (see
+    ``Fingerprinter.public``).
     """
     value = saved.get(field_id)
     if value is None:
         return False
     if isinstance(saved, Fingerprints):
-        return hmac.compare_digest(value, saved.fingerprinter(candidate))
+        fingerprint = saved.fingerprinter
+        expected = fingerprint.public(candidate) if public else fingerprint(candidate)
+        return hmac.compare_digest(value, expected)
     return value == candidate

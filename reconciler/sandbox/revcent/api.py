@@ -7,15 +7,21 @@ from typing import Any
 
 from aiohttp import web
 
-from reconciler.sandbox.context import ConnectionDropped, read_json, reply, state_of
+from reconciler.sandbox.context import (
+    ConnectionDropped,
+    read_json,
+    reply,
+    reply_encoded,
+    state_of,
+)
 from reconciler.sandbox.paging import MAX_PAGE, bounds, count_param
-from reconciler.sandbox.revcent import catalog
+from reconciler.sandbox.revcent import catalog, render
 from reconciler.sandbox.revcent.account import service_of
 from reconciler.sandbox.revcent.envelope import success
 from reconciler.sandbox.revcent.errors import RevCentFailure
 from reconciler.sandbox.revcent.secureforms import FORM_PATH
 from reconciler.sandbox.revcent.store import Integration
-from reconciler.sandbox.revcent.views import site_view
+from reconciler.sandbox.revcent.views import asset_choices
 
 routes = web.RouteTableDef()
 
@@ -35,20 +41,22 @@ def _paging(query: Mapping[str, str]) -> tuple[int, int]:
     return values[0], values[1]
 
 
-def _listing(results: list[dict[str, object]], page: int) -> web.Response:
-    return reply(success(current_count=len(results), current_page=page, results=results))
+def _listing(results: list[str], page: int) -> web.Response:
+    """The list answer; ``results`` holds each item's JSON (see render.py)."""
+    head = success(current_count=len(results), current_page=page)
+    return reply_encoded(render.with_last(head, "results", render.array(results)))
 
 
 @routes.get(USER)
 async def list_integrations(request: web.Request) -> web.Response:
     limit, page = _paging(request.query)
-    return _listing(service_of(request).list_page(limit, page), page)
+    return _listing(service_of(request).list_page_json(limit, page), page)
 
 
 @routes.get(USER + "/{id}")
 async def get_integration(request: web.Request) -> web.Response:
-    view = service_of(request).get(request.match_info["id"])
-    return reply(success(**view))
+    view = service_of(request).get_json(request.match_info["id"])
+    return reply_encoded(render.merged(success(), view))
 
 
 @routes.post(USER)
@@ -97,7 +105,7 @@ async def list_sites(request: web.Request) -> web.Response:
     limit, page = _paging(request.query)
     start = (page - 1) * limit
     sites = catalog.SITE_INTEGRATIONS[start : start + limit]
-    return _listing([site_view(s) for s in sites], page)
+    return _listing([render.site_json(s["id"], asset_choices(s)) for s in sites], page)
 
 
 @routes.get(SITE + "/{id}")
@@ -108,7 +116,7 @@ async def get_site(request: web.Request) -> web.Response:
         raise RevCentFailure(
             "site_integration_not_found", f"no site third party integration has id '{site_id}'"
         )
-    return reply(success(**site_view(site)))
+    return reply_encoded(render.merged(success(), render.site_json(site_id, asset_choices(site))))
 
 
 # -- Secure Forms (CreateSecureForm, GetSecureForm; see secureforms.py) -----------------------

@@ -382,11 +382,14 @@ def assets_for(site_id: str, option_id: str, field_id: str, saved: Mapping[str, 
     if source is None:
         return []
     for key, values in source["by_key"].items():
-        if saved_equals(saved, source["key_field"], key):
+        if saved_equals(saved, source["key_field"], key, public=True):  # catalog constants
             return list(values)
     return list(source["*"])
 
 
 def site_integration(site_id: str) -> dict[str, Any] | None:
     """The catalog entry with this id, or None."""
-    return next((s for s in SITE_INTEGRATIONS if s["id"] == site_id), None)
+    return _SITE_BY_ID.get(site_id)
+
+
+_SITE_BY_ID = {site["id"]: site for site in SITE_INTEGRATIONS}  # looked up on every request

@@ -14,6 +14,7 @@ from reconciler.sandbox.ids import new_id
 from reconciler.sandbox.revcent import catalog
 from reconciler.sandbox.revcent.bodies import check_body
 from reconciler.sandbox.revcent.errors import RevCentFailure
+from reconciler.sandbox.revcent.render import RowViews
 from reconciler.sandbox.revcent.rules import check_credentials, check_options, incomplete_reasons
 from reconciler.sandbox.revcent.secureforms import SecureForms
 from reconciler.sandbox.revcent.store import Integration, IntegrationStore, NameTaken
@@ -34,6 +35,7 @@ class IntegrationService:
         self.store = store
         self.db = IntegrationStore(store)
         self.forms = SecureForms(store)
+        self._views = RowViews(self.db.decode)
 
     def create(self, body: Any) -> str:
         """CreateUserThirdPartyIntegration; returns the new id."""
@@ -114,6 +116,17 @@ class IntegrationService:
         """One page (from 1) of integrations in creation order."""
         return [integration_view(r) for r in self.db.page(limit, (page - 1) * limit)]
 
+    def get_json(self, integration_id: str) -> str:
+        """``json.dumps(self.get(integration_id))``, read from the database every time."""
+        row = self.db.get_row(integration_id)
+        if row is None:
+            raise _not_found(integration_id)
+        return self._views(row)
+
+    def list_page_json(self, limit: int, page: int) -> list[str]:
+        """``json.dumps`` of each item of ``list_page``, read from the database every time."""
+        return [self._views(row) for row in self.db.page_rows(limit, (page - 1) * limit)]
+
     def forget_credentials(self, integration_id: str) -> None:
         """Sandbox-only: clear saved credentials, as if they were revoked outside the tool."""
         rec = self._record(integration_id)
@@ -150,10 +163,7 @@ class IntegrationService:
     def _record(self, integration_id: str) -> Integration:
         rec = self.db.get(integration_id)
         if rec is None:
-            raise RevCentFailure(
-                "integration_not_found",
-                f"no user third party integration has id '{integration_id}'",
-            )
+            raise _not_found(integration_id)
         return rec
 
     def _claim_name(self, name: str, owner: str | None) -> None:
@@ -184,6 +194,12 @@ def _secure_form_id(body: Any) -> tuple[Any, Any]:
             "body: send either third_party_credentials or secure_form_id, not both",
         )
     return body["secure_form_id"], rest
+
+
+def _not_found(integration_id: str) -> RevCentFailure:
+    return RevCentFailure(
+        "integration_not_found", f"no user third party integration has id '{integration_id}'"
+    )
 
 
 def _duplicate(name: str | None) -> RevCentFailure:

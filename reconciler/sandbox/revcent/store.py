@@ -38,6 +38,10 @@ _COLUMNS = (
 )
 
 
+# One stored row, columns as in _COLUMNS: what a record's answer is a pure function of.
+Row = tuple[Any, ...]
+
+
 class NameTaken(Exception):
     """The name is already used by another integration (names are unique per account)."""
 
@@ -124,18 +128,30 @@ class IntegrationStore:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def get(self, integration_id: str) -> Integration | None:
-        row = self._db.execute(
-            f"SELECT {_COLUMNS} FROM integrations WHERE id = ?", (integration_id,)
-        ).fetchone()
-        return _row_to_integration(row, self.fingerprint) if row else None
+        row = self.get_row(integration_id)
+        return self.decode(row) if row else None
 
     def page(self, limit: int, offset: int) -> list[Integration]:
         """Integrations in creation order; the seq primary key makes this an index walk."""
-        rows = self._db.execute(
+        return [self.decode(r) for r in self.page_rows(limit, offset)]
+
+    def get_row(self, integration_id: str) -> Row | None:
+        """``get``'s row as stored, not decoded."""
+        row: Row | None = self._db.execute(
+            f"SELECT {_COLUMNS} FROM integrations WHERE id = ?", (integration_id,)
+        ).fetchone()
+        return row
+
+    def page_rows(self, limit: int, offset: int) -> list[Row]:
+        """``page``'s rows as stored, not decoded."""
+        return self._db.execute(
             f"SELECT {_COLUMNS} FROM integrations ORDER BY seq LIMIT ? OFFSET ?",
             (limit, offset),
         ).fetchall()
-        return [_row_to_integration(r, self.fingerprint) for r in rows]
+
+    def decode(self, row: Row) -> Integration:
+        """The record a row of ``get_row``/``page_rows`` stores."""
+        return _row_to_integration(row, self.fingerprint)
 
     def name_owner(self, name: str) -> str | None:
         """The id of the integration called ``name``, if any."""
