@@ -45,7 +45,7 @@ class RateLimiter:
     WINDOW = 1.0  # seconds of accepted requests that measure what the server lets through
     MIN_SPAN = 0.25  # never divide by less: a tiny span would read a burst as a huge rate
     MARGIN = 0.95  # pace at this share of the measured server rate
-    FALLBACK = 10.0  # pace after a 429 when nothing recent succeeded and no pace was set
+    FALLBACK = 10.0  # least pace after a first 429 with nothing measured (see _first_pace)
     DECREASE = 0.8  # slowdown when a 429 comes with nothing measured
     FLOOR = 0.5  # never slower than this: a burst of 429s must not stall everyone for hours
     MAX_DROP = 0.5  # one fresh 429 at most halves the pace
@@ -143,8 +143,22 @@ class RateLimiter:
             elif self._pace is not None:
                 pace = max(self.FLOOR, self._pace * self.DECREASE)
             else:
-                pace = self.FALLBACK
+                pace = self._first_pace(seconds)
             self._pace = min(pace, self.rate) if self.rate else pace
+
+    def _first_pace(self, retry_after: float) -> float:
+        """The pace after a first 429 with nothing measured yet.
+
+        A Retry-After of ``r`` seconds says one more request fits in ``r``: a token bucket
+        says exactly its rate once empty (a burst of 1 at 60/s answers about 0.017). So the
+        first pace is one request per ``r`` (at the margin), never below FALLBACK: a limit
+        given in whole seconds or more keeps FALLBACK's start and climbs from there, as before.
+        Why: starting at FALLBACK, a burst-1 account took a second of climbing at a sixth of
+        its rate, a fifth of a 300-integration plan.
+        """
+        if retry_after <= 0:
+            return self.FALLBACK
+        return max(self.FALLBACK, self.MARGIN / retry_after)
 
     def succeeded(self) -> None:
         """One answer that was not a 429: the server accepted it; count it for the estimate."""

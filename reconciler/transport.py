@@ -177,7 +177,8 @@ class PooledTransport:
                 except OSError as exc:
                     raise ConnectError(str(exc)) from None
             assert conn.sock is not None
-            conn.sock.settimeout(timeouts.read)
+            if conn.sock.gettimeout() != timeouts.read:  # each change is a system call
+                conn.sock.settimeout(timeouts.read)
             try:
                 conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
                 conn.putheader("Host", authority)

@@ -18,12 +18,12 @@ def test_a_burst_of_429s_lowers_the_pace_once_and_never_below_the_floor():
     limiter = RateLimiter(clock=clock)
     assert limiter.pace is None
     for _ in range(50):  # fifty answers to requests that were all in flight together
-        limiter.pause(0.05)
+        limiter.pause(0.5)
     assert limiter.throttled == 50
-    assert limiter.pace == RateLimiter.FALLBACK
+    assert limiter.pace == RateLimiter.FALLBACK  # 1 request per 0.5 s is below it
     for _ in range(100):  # later bursts, each after its pause ended
         clock.now += 1
-        limiter.pause(0.05)
+        limiter.pause(0.5)
     assert limiter.pace == RateLimiter.FLOOR
 
 
@@ -55,7 +55,24 @@ def test_429s_for_requests_sent_before_the_slowdown_do_not_slow_down_again():
     for _ in range(15):  # the rest of that round, answered later
         clock.now += 0.02
         limiter.pause(0.01, sent_at=sent)
-    assert limiter.pace == first == RateLimiter.FALLBACK
+    assert limiter.pace == first == RateLimiter.MARGIN / 0.01  # one per Retry-After
     clock.now += 1
     limiter.pause(0.01, sent_at=clock.now - 0.05)  # sent after the slowdown: slow down again
-    assert limiter.pace == RateLimiter.FALLBACK * 0.8
+    assert limiter.pace == first * 0.8
+
+
+def test_the_first_pace_is_one_request_per_retry_after_and_never_below_the_fallback():
+    """A bucket's Retry-After once empty is its rate's interval: start there, not at 10/s."""
+    for retry_after, expected in [
+        (1 / 60, RateLimiter.MARGIN * 60),  # a burst-1 bucket at 60/s
+        (1.0, RateLimiter.FALLBACK),  # whole seconds: the fallback start, as before
+        (30.0, RateLimiter.FALLBACK),
+        (0.0, RateLimiter.FALLBACK),
+    ]:
+        limiter = RateLimiter(clock=Clock())
+        limiter.pause(retry_after)
+        assert limiter.pace == expected, retry_after
+    # With --max-rps the pace was set from the start: a 429 slows it as before.
+    capped = RateLimiter(20.0, clock=Clock())
+    capped.pause(0.001)
+    assert capped.pace == 20.0 * RateLimiter.DECREASE
