@@ -228,18 +228,25 @@ class _Builder:
                 self.report(key_node, "a key must be plain text", "write the key as one word")
                 continue
             key = key_node.value  # the text as written: JSON keys are strings
-            if key in data:
-                first = self.key_positions[(*path, key)][0]
-                self.report(
-                    key_node,
-                    f"duplicate key {key!r}",
-                    f"it is already set at line {first}; keep one",
-                )
+            child = (*path, key)
+            if self.duplicate(key_node, child, data):
                 continue
-            mark = key_node.start_mark
-            self.key_positions[(*path, key)] = (mark.line + 1, mark.column + 1)
-            data[key] = self.build(value_node, (*path, key), inner, copying)
+            data[key] = self.build(value_node, child, inner, copying)
         return data
+
+    def duplicate(self, key_node: Node, child: PathKey, data: dict[str, Any]) -> bool:
+        """Whether the key at ``child`` is already in ``data`` (reported), else record where
+        it is written."""
+        key = child[-1]
+        if key in data:
+            first = self.key_positions[child][0]
+            self.report(
+                key_node, f"duplicate key {key!r}", f"it is already set at line {first}; keep one"
+            )
+            return True
+        mark = key_node.start_mark
+        self.key_positions[child] = (mark.line + 1, mark.column + 1)
+        return False
 
     def build_plain(self, node: Node, path: PathKey) -> Any:
         """``build`` for a text without aliases (no ``*`` in it): no node can be met twice, so
@@ -262,16 +269,8 @@ class _Builder:
                 continue
             key = key_node.value
             child = (*path, key)
-            if key in data:
-                first = self.key_positions[child][0]
-                self.report(
-                    key_node,
-                    f"duplicate key {key!r}",
-                    f"it is already set at line {first}; keep one",
-                )
+            if self.duplicate(key_node, child, data):
                 continue
-            mark = key_node.start_mark
-            self.key_positions[child] = (mark.line + 1, mark.column + 1)
             data[key] = self.build_plain(value_node, child)
         return data
 
