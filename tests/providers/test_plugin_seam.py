@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,36 +22,17 @@ from typing import Any
 
 import pytest
 from local_server import serving, url_of
+from widget_plugin import descriptor, install
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "widget-test-key"
 
-PLUGIN = """
-from dataclasses import dataclass, field
-from pathlib import Path
-
+PLUGIN = (
+    descriptor()
+    + """
 from reconciler.http import ApiClient
-from reconciler.model import Document
 from reconciler.plan import Change, FieldChange, Step
 from reconciler.providers.base import LiveRef
-from reconciler.providers.descriptor import KindDescriptor, ProviderDescriptor
-
-DESCRIPTOR = ProviderDescriptor(
-    name="widget",
-    kinds=(
-        KindDescriptor(
-            kind="widget/Thing",
-            schema=str(Path(__file__).with_name("thing.schema.json")),
-            parser="widgetprov:parse",
-            secret_roots=frozenset(),
-        ),
-    ),
-    target="widgetprov:WidgetProvider",
-    env_url="WIDGET_API_URL",
-    env_key="WIDGET_API_KEY",
-    default_url="https://api.widget.example",
-    auth_header="x-widget-key",
-)
 
 
 @dataclass(frozen=True)
@@ -134,6 +114,7 @@ class WidgetProvider:
     def close(self):
         self.api.close()
 """
+)
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -219,16 +200,7 @@ def widget_api() -> Iterator[WidgetApi]:
 
 
 def _install(site: Path) -> None:
-    package = site / "widgetprov"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
-    (package / "thing.schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
-    info = site / "widgetprov-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: widgetprov\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(
-        "[reconciler.providers]\nwidget = widgetprov:DESCRIPTOR\n"
-    )
+    install(site, PLUGIN, SCHEMA)
 
 
 def _run(site: Path, api: WidgetApi, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

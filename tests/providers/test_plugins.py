@@ -6,39 +6,18 @@ The plugin is a real package on ``PYTHONPATH`` with a ``.dist-info`` declaring t
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
+
+from widget_plugin import descriptor, install
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PLUGIN = '''
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from reconciler.model import Document
-from reconciler.providers.descriptor import KindDescriptor, ProviderDescriptor
-
-DESCRIPTOR = ProviderDescriptor(
-    name="widget",
-    kinds=(
-        KindDescriptor(
-            kind="widget/Thing",
-            schema=str(Path(__file__).with_name("thing.schema.json")),
-            parser="widgetprov:parse",
-            secret_roots=frozenset({"token"}),
-        ),
-    ),
-    target="widgetprov:WidgetProvider",
-    env_url="WIDGET_API_URL",
-    env_key="WIDGET_API_KEY",
-    default_url="https://api.widget.example",
-    auth_header="x-widget-key",
-)
-
+PLUGIN = (
+    descriptor('frozenset({"token"})')
+    + """
 
 @dataclass
 class Thing:
@@ -51,7 +30,8 @@ class Thing:
 
 def parse(document: Document) -> Thing:
     return Thing(document.data["name"], document)
-'''
+"""
+)
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -67,14 +47,7 @@ SCHEMA = {
 
 
 def _install(site: Path, entry: str = "widgetprov:DESCRIPTOR") -> None:
-    package = site / "widgetprov"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
-    (package / "thing.schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
-    info = site / "widgetprov-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: widgetprov\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(f"[reconciler.providers]\nwidget = {entry}\n")
+    install(site, PLUGIN, SCHEMA, entry)
 
 
 def _validate(site: Path, *paths: Path) -> subprocess.CompletedProcess[str]:
