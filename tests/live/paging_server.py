@@ -34,6 +34,7 @@ class Handler(BaseHTTPRequestHandler):
         server = self.server
         url = urlsplit(self.path)
         listing = url.path == USER
+        status = 200
         with server.lock:
             server.log.append(("list" if listing else "get", time.monotonic()))
             server.requests_in_flight += 1
@@ -54,15 +55,18 @@ class Handler(BaseHTTPRequestHandler):
                     server.pages.append(page)
             else:
                 object_id = url.path.rsplit("/", 1)[-1]
-                name = next(i["name"] for i in server.items if i["id"] == object_id)
-                body = {"code": 1, "id": object_id, "name": name}
+                if object_id in server.gone:
+                    status, body = 404, {"code": 0, "message": f"no integration {object_id}"}
+                else:
+                    name = next(i["name"] for i in server.items if i["id"] == object_id)
+                    body = {"code": 1, "id": object_id, "name": name}
         finally:
             with server.lock:
                 server.requests_in_flight -= 1
                 if listing:
                     server.in_flight -= 1
         data = json.dumps(body).encode()
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -72,8 +76,9 @@ class Handler(BaseHTTPRequestHandler):
 class PagingServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, count: int, latency: float):
+    def __init__(self, count: int, latency: float, gone: frozenset[str] = frozenset()):
         super().__init__(("127.0.0.1", 0), Handler)
+        self.gone = gone  # listed ids whose Get answers 404 (deleted after the listing)
         self.items = [{"id": f"{i:020d}", "name": f"Integration {i}"} for i in range(count)]
         self.latency = latency
         self.lock = threading.Lock()
@@ -91,6 +96,8 @@ class PagingServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def paging_server(count: int, latency: float) -> Iterator[PagingServer]:
-    with serving(PagingServer(count, latency)) as server:
+def paging_server(
+    count: int, latency: float, gone: frozenset[str] = frozenset()
+) -> Iterator[PagingServer]:
+    with serving(PagingServer(count, latency, gone)) as server:
         yield server
