@@ -154,9 +154,39 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path.startswith(state.open_prefixes):
         return await handler(request)  # a person's browser: the URL token opens the page
     _authenticate(request, state)
-    if not request.path.startswith(ADMIN_PREFIX):
-        await _inject_faults(state)
-    return await handler(request)
+    if request.path.startswith(ADMIN_PREFIX):
+        return await handler(request)
+    delay = state.faults.delay()
+    if delay <= 0:
+        _inject_faults(state)
+        return await handler(request)
+    # Half the latency on the way in, the rest on the way out, timed from arrival, as on a
+    # network: the answer leaves ``delay`` after the request came, however many others are
+    # in flight. Waiting it all up front made every request that woke together queue behind
+    # the others' handling (27 ms, not 20, at 16 in flight), measuring this one event loop
+    # instead of the client.
+    loop = asyncio.get_running_loop()
+    due = loop.time() + delay
+    await asyncio.sleep(delay / 2)
+    try:
+        _inject_faults(state)
+        return await handler(request)
+    finally:
+        await _until(loop, due)
+
+
+# The event loop wakes up to a millisecond late (epoll's timeout is whole milliseconds,
+# rounded up): aiming this much early makes the mean latency the one asked for.
+WAKE_SLACK = 0.0005
+
+
+async def _until(loop: asyncio.AbstractEventLoop, due: float) -> None:
+    """Sleep until about ``due`` on ``loop``'s clock; not when the request is being cancelled."""
+    task = asyncio.current_task()
+    cancelling = task is not None and getattr(task, "cancelling", lambda: 0)()
+    left = due - loop.time() - WAKE_SLACK
+    if left > 0 and not cancelling:
+        await asyncio.sleep(left)
 
 
 def _authenticate(request: web.Request, state: SandboxState) -> None:
@@ -167,11 +197,9 @@ def _authenticate(request: web.Request, state: SandboxState) -> None:
         raise ApiFailure("invalid_api_key", "the x-api-key header is not a valid API key")
 
 
-async def _inject_faults(state: SandboxState) -> None:
+def _inject_faults(state: SandboxState) -> None:
+    """A 429 or a 5xx, when the rate limit or the error rate says so (latency is waited)."""
     faults = state.faults
-    delay = faults.delay()
-    if delay > 0:
-        await asyncio.sleep(delay)
     wait = faults.retry_after()
     if wait > 0:
         state.stats.event("rate_limited")

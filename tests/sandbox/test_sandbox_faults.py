@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 import time
 from typing import Any
 
@@ -39,6 +41,47 @@ def test_latency_is_concurrent(sandbox: RunningSandbox) -> None:
     elapsed = time.perf_counter() - started
     assert statuses == [200] * 64
     assert 0.1 <= elapsed < 2.0, elapsed  # 64 × 0.1 s would be 6.4 s if serialised
+
+
+def test_latency_is_half_before_the_work_and_half_after(sandbox: RunningSandbox) -> None:
+    """As on a network: an Edit is stored half the latency after it is sent, and its answer
+    comes the other half later, timed from arrival."""
+    from tests.helpers import create_live
+
+    integration_id = create_live(sandbox, "Halves", catalog.EASYPOST, description="old")
+    sandbox.set_faults(FaultConfig(latency_ms=1200))
+
+    def stored_description() -> str:
+        with sqlite3.connect(sandbox.db_path) as db:
+            row = db.execute(
+                "SELECT description FROM integrations WHERE id = ?", (integration_id,)
+            ).fetchone()
+        return str(row[0])
+
+    answered: list[float] = []
+    headers = {"x-api-key": sandbox.api_key}
+
+    def send() -> None:
+        with httpx.Client(base_url=sandbox.url, headers=headers, timeout=10) as http:
+            answer = http.post(f"{USER}/{integration_id}", json={"description": "new"})
+            assert answer.status_code == 200, answer.text
+        answered.append(time.perf_counter())
+
+    started = time.perf_counter()
+    sender = threading.Thread(target=send)
+    sender.start()
+    time.sleep(0.2)
+    before_half = stored_description()
+    deadline = started + 1.1
+    while stored_description() != "new" and time.perf_counter() < deadline:
+        time.sleep(0.02)
+    stored_at = time.perf_counter() - started
+    after_half = stored_description()
+    still_waiting = not answered
+    sender.join(timeout=10)
+    assert (before_half, after_half, still_waiting) == ("old", "new", True)
+    assert 0.5 <= stored_at < 1.1, stored_at  # half of 1.2 s, with a wide margin
+    assert answered and answered[0] - started >= 1.15  # the whole latency, from arrival
 
 
 def test_rate_limit_answers_429_with_retry_after(
