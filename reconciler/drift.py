@@ -13,16 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reconciler.live import (
-    DEFAULT_PARALLELISM,
-    LiveObject,
-    Progress,
-    Tally,
-    Target,
-    read_live,
-)
+from reconciler.live import DEFAULT_PARALLELISM, Progress, Tally, Target, read_live
 from reconciler.model import DesiredResource
-from reconciler.plan import FieldChange, Unmanaged
+from reconciler.plan import Unmanaged
 
 FORMAT_VERSION = 1
 Status = Literal["drifted", "missing", "in_sync"]
@@ -114,15 +107,8 @@ def _target_drift(
     target: Target, parallelism: int, progress: Progress | None
 ) -> tuple[list[DriftItem], list[Unmanaged]]:
     provider = target.provider
-    compared: dict[int, list[FieldChange]] = {}
-
-    def each(index: int, body: LiveObject | None) -> None:
-        # Compared as each body arrives, while the other Gets are still running.
-        if body is not None:
-            compared[index] = provider.drift(target.desired[index], body)
-
     # A pinned id that is gone is "missing", not an error: read_live would refuse it.
-    live = read_live(target, parallelism=parallelism, missing_ok=True, progress=progress, each=each)
+    live = read_live(target, parallelism=parallelism, missing_ok=True, progress=progress)
     kind = provider.kinds[0]
     items = [_missing(provider.name, target.desired[i]) for i in live.missing]
     for index, desired in enumerate(target.desired):
@@ -132,9 +118,7 @@ def _target_drift(
         if ref is None:
             items.append(_missing(provider.name, desired))
             continue
-        changes = compared.get(index)
-        if changes is None:
-            changes = provider.drift(desired, live.bodies[ref.id])
+        changes = provider.drift(desired, live.bodies[ref.id])
         # Providers speak the plan's language (before = live, after = desired).
         fields = tuple(DriftField(c.path, c.after, c.before, c.sensitive) for c in changes)
         items.append(

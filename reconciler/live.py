@@ -15,8 +15,8 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, as_completed
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,9 +34,6 @@ Progress = Callable[[int, int | None], None]
 
 # What a provider's get_live returns (its own parsed type): the reader never looks inside.
 LiveObject = Any
-
-# Called as (index in Target.desired, its live body or None), in the caller's thread.
-EachBody = Callable[[int, LiveObject | None], None]
 
 
 def natural_key(name: str) -> str:
@@ -89,7 +86,6 @@ def read_live(
     missing_ok: bool = False,
     progress: Progress | None = None,
     alongside: Callable[[], None] | None = None,
-    each: EachBody | None = None,
 ) -> LiveState:
     """List the account, match, and Get every matched object concurrently.
 
@@ -102,15 +98,11 @@ def read_live(
     ``missing_ok`` (drift): a pinned id the account does not list is reported in
     ``LiveState.missing`` instead of refused.
 
-    Why the two hooks: the caller's own work on each body (planning, comparing) then overlaps
-    the Gets still running, instead of following them all. ``alongside`` is one more task
-    for the pool (the catalog planning needs), queued ahead of the waiting Gets once the
-    listing is read and matched: a listing or a match that fails costs no request more.
-    ``each(index, body)`` is called in the caller's thread for every desired object not
-    ``missing``, once ``alongside`` is done and as its body arrives (None: nothing matched),
-    in arrival order. After the first failed Get (or a failed ``alongside``) ``each`` is
-    called no more, and the errors are raised as without the hooks, ``alongside``'s after
-    the Gets'.
+    ``alongside`` (planning's catalog) is one more task for the pool, queued ahead of the
+    waiting Gets once the listing is read and matched, so its round trip hides behind theirs;
+    a listing or a match that fails costs no request more. Its error is raised after the
+    Gets'. (Planning each body as it arrived was measured too: no faster, and 10% more CPU
+    at N = 10,000, the caller's thread taking the GIL from the readers.)
     """
     desired = target.desired
     ids = {item.id for item in desired if item.id}
@@ -139,13 +131,6 @@ def read_live(
         matches = {present[i]: ref for i, ref in found.items()}
         who = {ref.id: ref.key for ref in matches.values()}
         beside = reading.task(alongside) if alongside is not None else None
-        if each is not None and (beside is None or beside.exception() is None):
-            for index in present:
-                if index not in matches:
-                    each(index, None)
-            index_of = {ref.id: i for i, ref in matches.items()}
-            for object_id, body in listing.arrived(who):
-                each(index_of[object_id], body)
         bodies = listing.bodies(who)
         if beside is not None:
             beside.result()
@@ -339,30 +324,12 @@ class _Listing:
             for future in asked.values():
                 future.cancel()
 
-    def _futures(self, who: Mapping[str, str]) -> dict[str, Future[LiveObject]]:
-        """The Get of every id in ``who``: the one queued while listing, else a new one."""
-        early = self._early
-        for object_id in who:
-            if object_id not in early:
-                early[object_id] = self._reading.get(self._provider, object_id)
-        return {object_id: early[object_id] for object_id in who}
-
-    def arrived(self, who: Mapping[str, str]) -> Iterator[tuple[str, LiveObject]]:
-        """(id, body) of the ids in ``who`` as their Gets finish; ends at the first failure
-        (``bodies`` then raises the error it owes)."""
-        futures = self._futures(who)
-        ids = {future: object_id for object_id, future in futures.items()}
-        for future in as_completed(ids):
-            if future.cancelled() or future.exception() is not None:
-                return
-            yield ids[future], future.result()
-
     def bodies(
         self, who: Mapping[str, str], *, order: Sequence[str] | None = None
     ) -> dict[str, LiveObject]:
         """The body of every id in ``who`` (id -> name); the first failing Get by ``order``
         (sorted ids by default) is raised, named."""
-        futures = self._futures(who)
+        futures = {i: self._early.get(i) or self._reading.get(self._provider, i) for i in who}
         bodies: dict[str, LiveObject] = {}
         for object_id in order if order is not None else sorted(who):
             try:

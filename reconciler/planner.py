@@ -6,12 +6,11 @@ fingerprints are the same for every vendor; each provider only answers ``plan_ch
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from reconciler.errors import ConfigError, PlanError, Problem
 from reconciler.live import (
     DEFAULT_PARALLELISM,
-    LiveObject,
     LiveState,
     Progress,
     Tally,
@@ -56,46 +55,23 @@ def shared_names(unmanaged: Sequence[Unmanaged]) -> list[str]:
     ]
 
 
-# What planning one desired object gave: its change, or the refusal it raised.
-Planned = Change | PlanError
-
-
-def plan_one(target: Target, index: int, live: LiveObject | None, options: PlanOptions) -> Planned:
-    """The change for ``target.desired[index]`` given its live body, or why it is refused."""
-    try:
-        return target.provider.plan_change(target.desired[index], live, options)
-    except PlanError as exc:
-        return exc
-
-
 def plan_target(
-    target: Target,
-    live: LiveState,
-    options: PlanOptions,
-    planned: Mapping[int, Planned] | None = None,
+    target: Target, live: LiveState, options: PlanOptions
 ) -> tuple[list[Change], list[Unmanaged]]:
-    """Plan every desired object of one provider; all refusals are raised together.
-
-    ``planned`` holds what ``plan_one`` already gave while the read went on (build_plan); the
-    catalog checks still come first, so its refusals win as when planning followed the read.
-    """
+    """Plan every desired object of one provider; all refusals are raised together."""
     provider = target.provider
     prepare(provider, target.desired)
     live_by_name = {target.desired[i].key: live.bodies[ref.id] for i, ref in live.matches.items()}
     errors = [p for p in provider.check_live(target.desired, live_by_name) if p.severity == "error"]
     if errors:
         raise ConfigError(errors)
-    done = planned or {}
     changes: list[Change] = []
     problems: list[Problem] = []
-    for index in range(len(target.desired)):
-        outcome = done.get(index)
-        if outcome is None:
-            outcome = plan_one(target, index, live.body_for(index), options)
-        if isinstance(outcome, PlanError):
-            problems.extend(outcome.problems)
-        else:
-            changes.append(outcome)
+    for index, item in enumerate(target.desired):
+        try:
+            changes.append(provider.plan_change(item, live.body_for(index), options))
+        except PlanError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise PlanError(problems)
     kind = provider.kinds[0]
@@ -116,13 +92,13 @@ def build_plan(
 
     ``progress(done, total_or_None)`` counts the Gets of every provider (a display's hook).
     """
-    chosen = options or PlanOptions()
+    options = options or PlanOptions()
     changes: list[Change] = []
     unmanaged: list[Unmanaged] = []
     tally = Tally(progress)
     for target in targets:
         target_changes, target_unmanaged = _read_and_plan(
-            target, chosen, parallelism, tally.for_next()
+            target, options, parallelism, tally.for_next()
         )
         changes.extend(target_changes)
         unmanaged.extend(target_unmanaged)
@@ -133,29 +109,19 @@ def build_plan(
         unmanaged=tuple(unmanaged),
         config_fingerprint=config_fingerprint,
         config_paths=tuple(config_paths),
-        rotate_credentials=tuple(sorted(chosen.rotate_credentials)),
+        rotate_credentials=tuple(sorted(options.rotate_credentials)),
     )
 
 
 def _read_and_plan(
     target: Target, options: PlanOptions, parallelism: int, progress: Progress | None
 ) -> tuple[list[Change], list[Unmanaged]]:
-    """Read one account and plan it, each object planned as its body arrives.
-
-    Why not plan after the read: planning a thousand objects takes a noticeable share of the
-    wall time, which the Gets still in flight can hide; the catalog (``prepare``) is fetched
-    beside the listing for the same reason.
-    """
-    planned: dict[int, Planned] = {}
-
-    def each(index: int, body: LiveObject | None) -> None:
-        planned[index] = plan_one(target, index, body, options)
-
+    """Read one account and plan it; the catalog (``prepare``) is fetched beside the Gets,
+    so its round trip no longer follows them all."""
     live = read_live(
         target,
         parallelism=parallelism,
         progress=progress,
         alongside=lambda: prepare(target.provider, target.desired),
-        each=each,
     )
-    return plan_target(target, live, options, planned)
+    return plan_target(target, live, options)

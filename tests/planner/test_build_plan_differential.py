@@ -1,6 +1,6 @@
-"""Differential: planning each object as its body arrives (build_plan) gives exactly what
-planning after the whole read gives (read_live, then plan_target): the same changes in the
-same order, or the same refusal with the same problems.
+"""Differential: build_plan (the catalog fetched beside the Gets) gives exactly what reading
+first and planning after gives (read_live, then plan_target, which fetches the catalog
+itself): the same changes in the same order, or the same refusal with the same problems.
 
 The scenarios are the plan-promise generator's (valid and hostile mutations of a random
 account), so refusals of every kind (catalog checks, plan errors, matching) are compared.
@@ -55,7 +55,7 @@ def _after_the_read(sandbox: Any, desired: list[Any]) -> tuple[Change, ...]:
         revcent.close()
 
 
-def test_streamed_planning_matches_planning_after_the_read(
+def test_build_plan_matches_planning_after_the_read(
     sandbox: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
     kinds: dict[str, int] = {}
@@ -84,7 +84,7 @@ def test_streamed_planning_matches_planning_after_the_read(
 
 
 @pytest.mark.parametrize("parallelism", [1, 16])
-def test_streamed_planning_at_any_parallelism(
+def test_build_plan_is_the_same_at_any_parallelism(
     sandbox: Any, tmp_path: Path, monkeypatch: Any, parallelism: int
 ) -> None:
     with httpx.Client(
