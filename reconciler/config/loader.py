@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from reconciler.boundedfile import NotRegularFile, read_bounded
+from reconciler.config.simple_yaml import load_simple
 from reconciler.errors import Problem
 from reconciler.model import Document, PathKey
 
@@ -281,25 +282,51 @@ class _Builder:
     def scalar(self, node: ScalarNode) -> Any:
         tag, text = node.tag, node.value
         try:
-            if tag == _STR:
-                return text
-            if tag == _NULL:
-                return None
-            if tag == _BOOL:
-                return {"true": True, "false": False}[text.lower()]
-            if tag == _INT:
-                number: int | float = int(text)
-                self.numbers = True
-                return number
-            if tag == _FLOAT:
-                number = _float(text)
-                self.numbers = True
-                return number
+            value, number = _tagged(tag, text)
         except (KeyError, ValueError):
             self.report(node, f"{text!r} does not fit the tag {_short(tag)}", "remove the tag")
             return text
-        self.report(node, f"unsupported YAML tag {_short(tag)}", "remove the tag")
-        return text
+        except LookupError:
+            self.report(node, f"unsupported YAML tag {_short(tag)}", "remove the tag")
+            return text
+        self.numbers = self.numbers or number
+        return value
+
+
+class _UnknownTag(LookupError):
+    """A tag none of the scalar rules read."""
+
+
+def _tagged(tag: str, text: str) -> tuple[Any, bool]:
+    """The value of a scalar of ``tag`` written ``text``, and whether it is a number.
+
+    KeyError or ValueError: the text does not fit the tag; _UnknownTag: no rule for it.
+    """
+    if tag == _STR:
+        return text, False
+    if tag == _NULL:
+        return None, False
+    if tag == _BOOL:
+        return {"true": True, "false": False}[text.lower()], False
+    if tag == _INT:
+        return int(text), True
+    if tag == _FLOAT:
+        return _float(text), True
+    raise _UnknownTag(tag)
+
+
+_PLAIN = _Resolver()
+_RESOLVED_FIRST = frozenset(_Resolver.yaml_implicit_resolvers)  # first characters of non-text
+
+
+def _plain_value(text: str) -> tuple[Any, bool]:
+    """A plain scalar as the composer and builder read it (simple_yaml's ``resolve``)."""
+    if text[:1] not in _RESOLVED_FIRST:
+        return text, False
+    try:
+        return _tagged(_PLAIN.resolve(ScalarNode, text, (True, False)), text)
+    except LookupError as exc:  # KeyError included: cannot happen for a resolved tag
+        raise ValueError(text) from exc
 
 
 def _short(tag: str) -> str:
@@ -343,6 +370,9 @@ def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:
     # nest deeper than the limit goes through the Python composer, which stops at the limit;
     # so does a text with any problem, for the Python composer's messages (they name the
     # undefined alias, the C one does not).
+    simple = load_simple(text, file, _plain_value)
+    if simple is not None:
+        return [simple], []
     if _surely_shallow(text):
         documents, problems = load_with(_CComposeLoader, text, file)
         if not problems:
