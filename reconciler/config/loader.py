@@ -315,7 +315,7 @@ def _tagged(tag: str, text: str) -> tuple[Any, bool]:
     raise _UnknownTag(tag)
 
 
-_PLAIN = _Resolver()
+_PLAIN_RESOLVER = _Resolver()
 _RESOLVED_FIRST = frozenset(_Resolver.yaml_implicit_resolvers)  # first characters of non-text
 
 
@@ -324,8 +324,8 @@ def _plain_value(text: str) -> tuple[Any, bool]:
     if text[:1] not in _RESOLVED_FIRST:
         return text, False
     try:
-        return _tagged(_PLAIN.resolve(ScalarNode, text, (True, False)), text)
-    except LookupError as exc:  # KeyError included: cannot happen for a resolved tag
+        return _tagged(_PLAIN_RESOLVER.resolve(ScalarNode, text, (True, False)), text)
+    except LookupError as exc:  # not expected for a resolved tag; the full loader decides
         raise ValueError(text) from exc
 
 
@@ -366,6 +366,8 @@ def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:
 
     Documents read before a syntax error are kept, so their own problems are reported too.
     """
+    # The usual file (plain keys, one-line values, lists) is read without PyYAML at all
+    # (config/simple_yaml.py), to the same documents; anything else as follows.
     # Most config files are a few dozen lines: libyaml composes them in C. Any text that could
     # nest deeper than the limit goes through the Python composer, which stops at the limit;
     # so does a text with any problem, for the Python composer's messages (they name the
