@@ -36,16 +36,31 @@ def check_against_catalog(
     GetUserThirdPartyIntegration body.
     """
     problems: list[Problem] = []
+    by_id = ids_of(live)
     for item in desired:
         if isinstance(item, DesiredIntegration):
-            problems.extend(_check(item, site_integrations, live_body(item, live)))
+            problems.extend(_check(item, site_integrations, live_body(item, live, by_id)))
     return sorted(problems)
 
 
-def live_body(item: DesiredIntegration, live: Mapping[str, Body]) -> Body | None:
-    """The live body ``item`` refers to: by pinned id, else by name, else a previous name."""
+def ids_of(live: Mapping[str, Body]) -> dict[Any, Body]:
+    """Each live body by its ``id`` (the first one, should two share it)."""
+    by_id: dict[Any, Body] = {}
+    for body in live.values():
+        by_id.setdefault(body.get("id"), body)
+    return by_id
+
+
+def live_body(
+    item: DesiredIntegration, live: Mapping[str, Body], by_id: Mapping[Any, Body] | None = None
+) -> Body | None:
+    """The live body ``item`` refers to: by pinned id, else by name, else a previous name.
+
+    ``by_id``: ``ids_of(live)``, built once for many items (a pinned id is then one lookup,
+    not a scan of the account: an imported repository pins every id).
+    """
     if item.id:
-        return next((body for body in live.values() if body.get("id") == item.id), None)
+        return (ids_of(live) if by_id is None else by_id).get(item.id)
     for name in (item.name, *item.previously):
         if name in live:
             return live[name]
