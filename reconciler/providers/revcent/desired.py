@@ -74,7 +74,7 @@ class DesiredIntegration:
             raise ValueError(f"not a managed path: {path!r}")
         if len(parts) > 3:
             raise ValueError(f"not a managed path: {path!r}")
-        if any(".".join(parts[: i + 1]) in self.ignore for i in range(len(parts))):
+        if self.ignore and any(".".join(parts[: i + 1]) in self.ignore for i in range(len(parts))):
             return False
         if parts[0] == "description":
             return self.description is not None

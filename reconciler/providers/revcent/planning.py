@@ -36,7 +36,8 @@ EDIT_PATH = USER_PATH + "/{id}"
 
 def manages(desired: DesiredIntegration, path: str) -> bool:
     """False when ``path`` or one of its parents is listed under ``ignore``."""
-    return not any(path == i or path.startswith(i + ".") for i in desired.ignore)
+    ignore = desired.ignore
+    return not ignore or not any(path == i or path.startswith(i + ".") for i in ignore)
 
 
 def desired_options(desired: DesiredIntegration) -> OptionValues:
@@ -92,8 +93,9 @@ def plan_change(
     live: LiveIntegration | None,
     site: Catalog,
     options: PlanOptions,
+    live_fingerprint: str | None = None,
 ) -> Change:
-    """The change for one integration.
+    """The change for one integration (``live_fingerprint``: of ``live``, kept in the change).
 
     Refusals (unknown ids, assets not offered, enabling while incomplete, external
     credentials not saved) are found before, by ``catalog_checks`` on the same live state.
@@ -167,6 +169,7 @@ def plan_change(
         tuple(fields) if steps else (),
         tuple(steps),
         tuple(notes) if steps or waiting else (),  # unsaved form credentials: always said
+        live_fingerprint=live_fingerprint,
         retires=retires,
         affects=dependents(kind) if retires else (),
     )

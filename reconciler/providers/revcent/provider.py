@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from reconciler.errors import PlanError, Problem
@@ -126,10 +125,8 @@ class RevCentProvider:
         expected = desired.type or integration_type(site.site)
         if expected:
             self._types[current.id if current is not None else desired.name] = expected
-        change = plan_change(desired, current, site, options)
-        if current is not None:
-            change = replace(change, live_fingerprint=self.fingerprint(current))
-        return change
+        fingerprint = self.fingerprint(current) if current is not None else None
+        return plan_change(desired, current, site, options, fingerprint)
 
     def drift(self, desired: DesiredIntegration, live: LiveIntegration) -> list[FieldChange]:
         """Managed fields that differ, compared exactly as planning compares them.
