@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from reconciler import __version__, exitcodes
-from reconciler.cli.collector import collect_rarely
+from reconciler.cli.collector import collect_rarely, nothing_to_collect_at_exit
 from reconciler.cli.color import no_color_option
 from reconciler.errors import ConfigError, ReconcilerError, SafetyError
 
@@ -107,7 +107,9 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with a code from the one table; never a traceback for known errors."""
     collect_rarely()
-    sys.exit(run(argv))
+    code = run(argv)
+    nothing_to_collect_at_exit()
+    sys.exit(code)
 
 
 def run(argv: list[str] | None = None) -> int:
