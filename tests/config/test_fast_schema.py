@@ -170,3 +170,32 @@ def test_a_large_valid_run_never_imports_jsonschema(tmp_path: Path) -> None:
     )
     # A small run validates with jsonschema (compiling the fast check would cost more).
     assert probe(_many(tmp_path / "small", 3)) == "3 True"
+
+
+def test_the_fast_check_is_compiled_from_the_rules_alone() -> None:
+    """Annotations go (they made most of the generated code); names that look like them stay."""
+    rules = schema._rules_only(
+        {
+            "title": "T",
+            "description": "D",
+            "x-hints": {"required": "h"},
+            "type": "object",
+            "properties": {
+                "description": {"type": "string", "description": "the text", "x-label": "l"},
+                "title": {"enum": [{"description": "data, kept"}]},
+            },
+            "allOf": [
+                {"if": {"required": ["title"]}, "then": {"$comment": "c", "minProperties": 2}}
+            ],
+        }
+    )
+    assert rules == {
+        "type": "object",
+        "properties": {
+            "description": {"type": "string"},
+            "title": {"enum": [{"description": "data, kept"}]},
+        },
+        "allOf": [{"if": {"required": ["title"]}, "then": {"minProperties": 2}}],
+    }
+    revcent = schema._rules_only(schema.load_schema(SCHEMAS["revcent/UserThirdPartyIntegration"]))
+    assert "description" in revcent["properties"] and "title" not in revcent
