@@ -8,6 +8,7 @@ keeps how it was written), with the same positions of every key and value and th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -259,3 +260,36 @@ def test_deep_nesting_is_left_to_the_full_loader_and_its_limit() -> None:
     assert [p.message for p in problems] == [f"YAML nested deeper than {loader.MAX_DEPTH} levels"]
     shallow = "".join(f"{' ' * level}k{level}:\n" for level in range(15)) + " " * 15 + "v: 1\n"
     assert load_simple(shallow, "f.yaml", loader._plain_value) is not None
+
+
+_YAML_PROBE = """
+import sys
+from reconciler.config.loader import load_file
+documents, problems = load_file(sys.argv[1])
+print([d.data for d in documents], problems, "yaml" in sys.modules)
+"""
+
+
+def test_pyyaml_is_imported_only_for_a_text_the_simple_reader_declines(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    simple = tmp_path / "simple.yaml"
+    simple.write_text("kind: k\nname: 'Tax'\nenabled: true\nlist:\n- 7\n")
+    quoted = tmp_path / "quoted.yaml"
+    quoted.write_text('kind: k\nname: "Tax"\nenabled: true\nlist:\n- 7\n')
+
+    def probe(path: Path) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", _YAML_PROBE, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    same = "[{'kind': 'k', 'name': 'Tax', 'enabled': True, 'list': [7]}] []"
+    assert probe(simple) == same + " False"
+    assert probe(quoted) == same + " True"
