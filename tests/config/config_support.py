@@ -7,6 +7,8 @@ the vendor shows them: asset selects list ``catalog.assets_for`` only once crede
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,21 @@ from reconciler.sandbox.revcent import catalog
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "config"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "integrations"
+
+
+def run_python(code: str, *args: str) -> str:
+    """What a fresh interpreter running ``code`` prints (for what a run imports: this process
+    has imported everything already)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
 
 
 def live_get(

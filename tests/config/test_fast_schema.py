@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from config_support import run_python
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -148,19 +149,9 @@ def _many(directory: Path, count: int, bad: int | None = None) -> Path:
 
 def test_a_large_valid_run_never_imports_jsonschema(tmp_path: Path) -> None:
     """The run knows it will check FAST_AFTER documents or more: the fast check from the first."""
-    import subprocess
-    import sys
 
     def probe(directory: Path) -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", _IMPORTS_PROBE, str(directory)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=ROOT,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
+        return run_python(_IMPORTS_PROBE, str(directory))
 
     count = schema.FAST_AFTER + 10
     assert probe(_many(tmp_path / "good", count)) == f"{count} False"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from config_support import run_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -271,25 +272,11 @@ print([d.data for d in documents], problems, "yaml" in sys.modules)
 
 
 def test_pyyaml_is_imported_only_for_a_text_the_simple_reader_declines(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     simple = tmp_path / "simple.yaml"
     simple.write_text("kind: k\nname: 'Tax'\nenabled: true\nlist:\n- 7\n")
     quoted = tmp_path / "quoted.yaml"
     quoted.write_text('kind: k\nname: "Tax"\nenabled: true\nlist:\n- 7\n')
 
-    def probe(path: Path) -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", _YAML_PROBE, str(path)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
-
     same = "[{'kind': 'k', 'name': 'Tax', 'enabled': True, 'list': [7]}] []"
-    assert probe(simple) == same + " False"
-    assert probe(quoted) == same + " True"
+    assert run_python(_YAML_PROBE, str(simple)) == same + " False"
+    assert run_python(_YAML_PROBE, str(quoted)) == same + " True"
