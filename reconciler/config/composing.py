@@ -29,14 +29,12 @@ from reconciler.config.scalars import IMPLICIT, NULL, STR, short, tagged
 from reconciler.errors import Problem
 from reconciler.model import Document, PathKey
 
-_STR = STR
-_NULL = NULL
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
 
 class _Resolver(BaseResolver):
-    """Implicit tags of plain scalars, YAML 1.2 style (see the module docstring)."""
+    """Implicit tags of plain scalars: the table of config/scalars.py (YAML 1.2 style, stricter)."""
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         """BaseResolver.resolve without its path resolvers (none are registered), called once
@@ -46,7 +44,7 @@ class _Resolver(BaseResolver):
                 for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
                     if regexp.match(value):
                         return str(tag)
-            return _STR
+            return STR
         return _SEQ if kind is SequenceNode else _MAP
 
 
@@ -190,7 +188,7 @@ class _Builder:
         else:
             self.built.add(node_id)
         if type(node) is ScalarNode:
-            if node.tag == _STR:  # the usual scalar, without a call
+            if node.tag == STR:  # the usual scalar, without a call
                 return node.value
             return self.scalar(node)
         inner = ancestors | {node_id}
@@ -235,7 +233,7 @@ class _Builder:
         self.positions.setdefault(path, (mark.line + 1, mark.column + 1))
         kind = type(node)
         if kind is ScalarNode:
-            return node.value if node.tag == _STR else self.scalar(node)  # type: ignore[arg-type]
+            return node.value if node.tag == STR else self.scalar(node)  # type: ignore[arg-type]
         if kind is SequenceNode:
             self.check_tag(node, _SEQ)
             return [self.build_plain(item, (*path, i)) for i, item in enumerate(node.value)]
@@ -303,7 +301,7 @@ def load_with(
     try:
         while loader.check_node():
             node = loader.get_node()
-            if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL):
+            if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
                 index += 1
                 continue  # an empty document, e.g. a trailing '---'
             builder = _Builder(file, problems)

@@ -10,50 +10,12 @@ text, exactly as written.
 
 from __future__ import annotations
 
-from typing import Any
-
 from reconciler.boundedfile import NotRegularFile, read_bounded
-from reconciler.config.limits import (
-    LIMIT_HINT,
-    MAX_ALIAS_NODES,
-    MAX_ALIASES,
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    NOT_A_MAPPING,
-    SYNTAX_HINT,
-    TAB_HINT,
-)
-from reconciler.config.scalars import SourceFloat, plain_value
+from reconciler.config.limits import LIMIT_HINT, MAX_FILE_BYTES
+from reconciler.config.scalars import plain_value
 from reconciler.config.simple_yaml import load_simple
 from reconciler.errors import Problem
 from reconciler.model import Document
-
-__all__ = [
-    "LIMIT_HINT",
-    "MAX_ALIASES",
-    "MAX_ALIAS_NODES",
-    "MAX_DEPTH",
-    "MAX_FILE_BYTES",
-    "NOT_A_MAPPING",
-    "SYNTAX_HINT",
-    "TAB_HINT",
-    "SourceFloat",
-    "load_file",
-    "load_text",
-]
-
-_plain_value = plain_value  # the name tests and benchmarks know
-
-# The full loader's names, from config/composing.py when first asked (it imports PyYAML).
-_COMPOSING = frozenset({"C_COMPOSER", "FAST", "PYTHON_COMPOSER", "load_with", "_surely_shallow"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _COMPOSING:
-        from reconciler.config import composing
-
-        return getattr(composing, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_text(text: str, file: str) -> tuple[list[Document], list[Problem]]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from reconciler.config import crossfile, files, kinds, loader, schema
+from reconciler.config.limits import NOT_A_MAPPING
 from reconciler.errors import ConfigError, Problem
 from reconciler.model import DesiredResource, Document
 
@@ -107,7 +108,7 @@ def _own_kinds(
     mine: list[Document] = []
     kept: list[Problem] = []
     for problem in trouble:
-        if problem.message.startswith(loader.NOT_A_MAPPING):
+        if problem.message.startswith(NOT_A_MAPPING):
             kept.append(_skipped(problem.file, problem.line, problem.column, "not a mapping"))
         else:
             kept.append(problem)

@@ -11,7 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.config import loader
+from reconciler.config import composing, loader
+from reconciler.config.limits import MAX_DEPTH
 from reconciler.config.schema import _has_number
 from reconciler.errors import Problem
 from reconciler.model import Document
@@ -76,12 +77,12 @@ def _shown(answer: tuple[list[Document], list[Problem]]) -> object:
 @settings(max_examples=800, deadline=None)
 @given(_texts())
 def test_load_text_answers_as_the_python_composer_does(text: str) -> None:
-    expected = loader.load_with(loader.PYTHON_COMPOSER, text, "f.yaml", plain=False)
+    expected = composing.load_with(composing.PYTHON_COMPOSER, text, "f.yaml", plain=False)
     assert _shown(loader.load_text(text, "f.yaml")) == _shown(expected)
     if "*" not in text:  # the alias-free builder, on either composer
-        plain = loader.load_with(loader.PYTHON_COMPOSER, text, "f.yaml", plain=True)
+        plain = composing.load_with(composing.PYTHON_COMPOSER, text, "f.yaml", plain=True)
         assert _shown(plain) == _shown(expected)
-    c_documents, c_problems = loader.load_with(loader.C_COMPOSER, text, "f.yaml")
+    c_documents, c_problems = composing.load_with(composing.C_COMPOSER, text, "f.yaml")
     if not c_problems:  # what load_text keeps from the C composer: the same documents
         assert _shown((c_documents, c_problems)) == _shown(expected)
 
@@ -100,20 +101,20 @@ def _nested(depth: int) -> str:
 
 
 def test_a_text_with_fewer_openers_than_the_limit_is_composed_in_c() -> None:
-    shallow = "a:\n" + _nested(loader.MAX_DEPTH - 3).replace("[", " [", 1)
-    assert loader._surely_shallow(shallow)
-    assert not loader._surely_shallow(_nested(loader.MAX_DEPTH))
+    shallow = "a:\n" + _nested(MAX_DEPTH - 3).replace("[", " [", 1)
+    assert composing._surely_shallow(shallow)
+    assert not composing._surely_shallow(_nested(MAX_DEPTH))
     # Openers inside scalars count too: a long text of dashes is not proven shallow.
-    assert not loader._surely_shallow("a: " + "-" * loader.MAX_DEPTH + "\n")
+    assert not composing._surely_shallow("a: " + "-" * MAX_DEPTH + "\n")
 
 
 def test_too_deep_is_refused_the_same_way_on_either_side_of_the_bound() -> None:
-    for depth in (loader.MAX_DEPTH - 2, loader.MAX_DEPTH + 1, 5 * loader.MAX_DEPTH):
+    for depth in (MAX_DEPTH - 2, MAX_DEPTH + 1, 5 * MAX_DEPTH):
         text = "a: " + _nested(depth)
         documents, problems = loader.load_text(text, "f.yaml")
-        if depth + 1 <= loader.MAX_DEPTH:  # the mapping itself is one level
+        if depth + 1 <= MAX_DEPTH:  # the mapping itself is one level
             assert problems == [] and len(documents) == 1
         else:
             assert [(p.line, p.message) for p in problems] == [
-                (1, f"YAML nested deeper than {loader.MAX_DEPTH} levels")
+                (1, f"YAML nested deeper than {MAX_DEPTH} levels")
             ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.config import loader
+from reconciler.config import composing, loader
 from reconciler.config.files import discover
 from reconciler.config.loader import load_text
 
@@ -138,7 +138,7 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 def test_the_c_parser_is_used_when_available() -> None:
     import yaml
 
-    assert bool(yaml.__with_libyaml__) == loader.FAST
+    assert bool(yaml.__with_libyaml__) == composing.FAST
 
 
 # -- files ------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from config_support import run_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.config import loader
-from reconciler.config.loader import SourceFloat
+from reconciler.config import composing, loader
+from reconciler.config.limits import MAX_DEPTH
+from reconciler.config.scalars import SourceFloat, plain_value
 from reconciler.config.simple_yaml import load_simple
 from reconciler.model import Document
 
@@ -168,13 +169,13 @@ def _shown(document: Document) -> object:
 
 
 def _full(text: str) -> tuple[list[Document], list[Any]]:
-    return loader.load_with(loader.PYTHON_COMPOSER, text, "f.yaml", plain=False)
+    return composing.load_with(composing.PYTHON_COMPOSER, text, "f.yaml", plain=False)
 
 
 @settings(max_examples=1500, deadline=None)
 @given(_texts())
 def test_an_accepted_text_reads_as_the_full_loader_reads_it(text: str) -> None:
-    simple = load_simple(text, "f.yaml", loader._plain_value)
+    simple = load_simple(text, "f.yaml", plain_value)
     if simple is None:
         return
     documents, problems = _full(text)
@@ -203,7 +204,7 @@ def test_the_reader_takes_the_usual_file_and_leaves_the_rest() -> None:
         "    - US-CA\n"
         "    - 'it''s'\n"
     )
-    simple = load_simple(usual, "f.yaml", loader._plain_value)
+    simple = load_simple(usual, "f.yaml", plain_value)
     assert simple is not None
     assert _shown(simple) == _shown(_full(usual)[0][0])
     assert simple.data["options"]["rates"] == {"markup": 1.5, "count": 3, "mode": "yes"}
@@ -227,7 +228,7 @@ def test_the_reader_takes_the_usual_file_and_leaves_the_rest() -> None:
         usual + "last:\n",  # a key with nothing under it
         "",
     ):
-        assert load_simple(other, "f.yaml", loader._plain_value) is None, other
+        assert load_simple(other, "f.yaml", plain_value) is None, other
 
 
 @settings(max_examples=300, deadline=None)
@@ -247,7 +248,7 @@ def test_generated_texts_reach_the_reader() -> None:
     @given(_texts())
     def count(text: str) -> None:
         nonlocal accepted
-        accepted += load_simple(text, "f.yaml", loader._plain_value) is not None
+        accepted += load_simple(text, "f.yaml", plain_value) is not None
 
     count()
     assert accepted >= 20, accepted  # 33 to 78 seen in runs of 400
@@ -255,12 +256,12 @@ def test_generated_texts_reach_the_reader() -> None:
 
 def test_deep_nesting_is_left_to_the_full_loader_and_its_limit() -> None:
     deep = "".join(f"{' ' * level}k{level}:\n" for level in range(200)) + " " * 200 + "v: 1\n"
-    assert load_simple(deep, "f.yaml", loader._plain_value) is None
+    assert load_simple(deep, "f.yaml", plain_value) is None
     documents, problems = loader.load_text(deep, "f.yaml")
     assert documents == []
-    assert [p.message for p in problems] == [f"YAML nested deeper than {loader.MAX_DEPTH} levels"]
+    assert [p.message for p in problems] == [f"YAML nested deeper than {MAX_DEPTH} levels"]
     shallow = "".join(f"{' ' * level}k{level}:\n" for level in range(15)) + " " * 15 + "v: 1\n"
-    assert load_simple(shallow, "f.yaml", loader._plain_value) is not None
+    assert load_simple(shallow, "f.yaml", plain_value) is not None
 
 
 _YAML_PROBE = """
